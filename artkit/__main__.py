@@ -1,0 +1,3 @@
+from artkit.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Subcommands of `artkit`, one module per area, each with `register(subparsers)`."""

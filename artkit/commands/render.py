@@ -1,0 +1,5 @@
+"""`artkit render` subcommands (placeholder registration until this area lands)."""
+
+
+def register(subparsers):
+    pass
