@@ -27,6 +27,8 @@ def register(gan_subparsers) -> None:
     xy.add_argument("--steps", type=int, default=500, help="number of steps (default 500)")
     xy.add_argument("--start", type=_point, default=(1.0, 0.0), metavar="X,Y",
                     help="starting point (default 1,0)")
+    xy.add_argument("--gamma", type=float, default=None,
+                    help="consensus optimisation's pull towards 0 (default 0.2)")
     xy.add_argument("--out", default="gan-xy", help="folder for the figures (default gan-xy)")
     xy.set_defaults(func=run_xy)
 
@@ -81,8 +83,14 @@ def run_xy(args) -> int:
         raise ArtkitError("--steps must be at least 1; try --steps 500.")
     if not 0 < args.lr < 2:
         raise ArtkitError("--lr must be between 0 and 2 (exclusive); try --lr 0.1.")
-    os.makedirs(args.out, exist_ok=True)
-    runs = games.run_all(args.lr, args.steps, start=args.start)
+    gamma = games.DEFAULT_GAMMA if args.gamma is None else args.gamma
+    if gamma < 0:
+        raise ArtkitError("--gamma must be 0 or more; try --gamma 0.2.")
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as error:
+        raise ArtkitError(f"cannot make the folder {args.out!r} ({error.strerror}); choose another with --out.")
+    runs = games.run_all(args.lr, args.steps, start=args.start, gamma=gamma)
     print(games.radius_table(runs, args.lr, args.steps, start=args.start))
     paths = games.plot_all(runs, args.out, lr=args.lr)
     for path in paths:
