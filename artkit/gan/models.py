@@ -1,0 +1,453 @@
+"""The GAN lab's models: configs as dataclasses, builders, and the `MODELS` registry.
+
+From the book "Make Your First GAN With PyTorch" (Tariq Rashid), in order:
+- `part1`: the one-parameter GAN, plain numpy (`artkit.gan.part1`, not a torch model here);
+- `pattern`: Part II's GAN learning the pattern 1010 — tiny sigmoid networks (D 4→3→1,
+  G 1→3→4), MSE loss, SGD; G's input is the constant 0.5, as in the book;
+- `mlp-naive`: Part III's MNIST GAN as first written (D 784→200→1, G 100→200→784, sigmoid,
+  MSE, SGD lr 0.01) — it mode-collapses;
+- `mlp`: the same networks with the book's fixes: LeakyReLU(0.02), LayerNorm, BCE and Adam.
+  `MLPGANConfig` has one switch per fix so each can be tried alone (see `artkit gan ablate`);
+- `conv`, `conv-faces`, `conv-faces-colour`: DCGAN-style convolutional GANs (transposed
+  convolutions up, strided convolutions down, BatchNorm, LeakyReLU) for 28-pixel digits and
+  28/32/64-pixel faces, grey or colour.
+
+Every generator has `latent_dim`, `image_shape` (C, H, W), `sample_latent(n, generator)` and
+`generate(z)` → images (N, C, H, W) in 0..1. Every discriminator takes such images and returns
+(N, 1) probabilities of "real". Configs turn into plain dicts (`config_to_dict`) so checkpoints
+hold no code, and back (`config_from_dict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Callable
+
+import torch
+from torch import nn
+
+from artkit.errors import ArtkitError
+
+
+# Output-size formulas (torch's); they move to `artkit.gan.shapes` once that module lands.
+def conv_out(n: int, k: int, s: int = 1, p: int = 0) -> int:
+    return (n + 2 * p - k) // s + 1
+
+
+def conv_transpose_out(n: int, k: int, s: int = 1, p: int = 0, output_padding: int = 0) -> int:
+    return (n - 1) * s - 2 * p + k + output_padding
+
+
+# --------------------------------------------------------------------------- configs
+
+
+@dataclass
+class Part1Config:
+    """The one-parameter GAN of Part I (numpy; trained by `artkit.gan.part1.train_part1`)."""
+
+    kind: str = field(default="part1", init=False)
+    steps: int = 400
+    lr: float = 0.2
+    loss: str = "mse"
+
+
+@dataclass
+class PatternGANConfig:
+    """Part II: the GAN that learns 1010 (sigmoid, MSE, SGD, as in the book)."""
+
+    kind: str = field(default="pattern", init=False)
+    hidden: int = 3
+    lr: float = 0.01
+
+    @property
+    def data(self) -> str:
+        return "pattern"
+
+
+@dataclass
+class MLPGANConfig:
+    """Part III: the MNIST MLP GAN. The defaults are the improved GAN; `mlp-naive` is
+    optimizer="sgd", activation="sigmoid", layernorm=False, loss="mse".
+
+    optimizer: "sgd" | "adam"; activation: "sigmoid" | "leaky" (LeakyReLU(0.02));
+    layernorm: a LayerNorm after each hidden layer; loss: "mse" | "bce"; lr: None picks the
+    book's rate for the optimiser (SGD 0.01, Adam 0.0001).
+    """
+
+    kind: str = field(default="mlp", init=False)
+    optimizer: str = "adam"
+    activation: str = "leaky"
+    layernorm: bool = True
+    loss: str = "bce"
+    lr: float | None = None
+    latent_dim: int = 100
+    hidden: int = 200
+
+    @property
+    def data(self) -> str:
+        return "digits"
+
+    @property
+    def learning_rate(self) -> float:
+        if self.lr is not None:
+            return self.lr
+        return 0.01 if self.optimizer == "sgd" else 0.0001
+
+
+@dataclass
+class ConvGANConfig:
+    """A DCGAN-style GAN: transposed convolutions up, strided convolutions down.
+
+    image_size: 28 (digits) or 32/64 (faces) — any size of the form b·2^k with b ≤ 7 and k ≥ 2
+    works; channels: 1 grey, 3 colour; width: channels of the widest-resolution layer (the
+    others double as resolution halves); data: "digits" or "faces".
+    """
+
+    kind: str = field(default="conv", init=False)
+    image_size: int = 28
+    channels: int = 1
+    latent_dim: int = 100
+    width: int = 32
+    lr: float = 0.0002
+    beta1: float = 0.5
+    loss: str = "bce"
+    data: str = "digits"
+
+
+CONFIG_TYPES = {cls.__dataclass_fields__["kind"].default: cls
+                for cls in (Part1Config, PatternGANConfig, MLPGANConfig, ConvGANConfig)}
+
+
+def config_to_dict(config) -> dict:
+    """A plain dict (str, int, float, bool, None only) of a config, including its kind."""
+    return dataclasses.asdict(config)
+
+
+def config_from_dict(values: dict):
+    """Rebuild a config from `config_to_dict` output (unknown keys are an ArtkitError)."""
+    values = dict(values)
+    kind = values.pop("kind", None)
+    if kind not in CONFIG_TYPES:
+        raise ArtkitError(f"unknown model kind {kind!r}; this checkpoint may come from a newer "
+                          "artkit.")
+    cls = CONFIG_TYPES[kind]
+    names = {f.name for f in dataclasses.fields(cls) if f.init}
+    unknown = set(values) - names
+    if unknown:
+        raise ArtkitError(f"the {kind} model has no setting {sorted(unknown)[0]!r}; this "
+                          "checkpoint may come from a newer artkit.")
+    return cls(**values)
+
+
+# --------------------------------------------------------------------------- registry
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One entry of `MODELS`: a name, one line about it, and a fresh default config."""
+
+    name: str
+    summary: str
+    make_config: Callable[[], object]
+
+
+MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
+    ModelSpec("part1", "Part I: one-parameter generator and discriminator (numpy, hand-derived "
+              "gradients)", Part1Config),
+    ModelSpec("pattern", "Part II: tiny sigmoid networks learn the pattern 1010 (MSE, SGD)",
+              PatternGANConfig),
+    ModelSpec("mlp-naive", "Part III: MNIST MLP GAN as first written (sigmoid, MSE, SGD); "
+              "mode-collapses", lambda: MLPGANConfig(optimizer="sgd", activation="sigmoid",
+                                                     layernorm=False, loss="mse")),
+    ModelSpec("mlp", "Part III improved: LeakyReLU, LayerNorm, BCE loss, Adam", MLPGANConfig),
+    ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig),
+    ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
+              lambda: ConvGANConfig(image_size=32, channels=1, width=32, data="faces")),
+    ModelSpec("conv-faces-colour", "convolutional GAN for 32x32 colour faces",
+              lambda: ConvGANConfig(image_size=32, channels=3, width=32, data="faces")),
+)}
+
+
+def model_config(name: str, **overrides):
+    """A fresh config for a registered model name, with fields replaced by `overrides`."""
+    if name not in MODELS:
+        raise ArtkitError(f"there is no model called {name!r}; choose one of "
+                          f"{', '.join(MODELS)} (see `artkit gan models`).")
+    config = MODELS[name].make_config()
+    if overrides:
+        names = {f.name for f in dataclasses.fields(config) if f.init}
+        for key in overrides:
+            if key not in names:
+                raise ArtkitError(f"the {name} model has no setting {key!r}; it has "
+                                  f"{', '.join(sorted(names))}.")
+        config = dataclasses.replace(config, **overrides)
+    return config
+
+
+def model_name_for(config) -> str:
+    """The registry name whose default config equals `config`, else its kind."""
+    for name, spec in MODELS.items():
+        if spec.make_config() == config:
+            return name
+    return config.kind
+
+
+# --------------------------------------------------------------------------- building blocks
+
+
+class Generator(nn.Module):
+    """Base of every generator: maps latent vectors (N, latent_dim) to images (N, C, H, W)."""
+
+    latent_dim: int
+    image_shape: tuple[int, int, int]
+
+    def sample_latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """n latent vectors on the CPU: standard normal (the book's `generate_random_seed`)."""
+        return torch.randn((n, self.latent_dim), generator=generator)
+
+    @torch.no_grad()
+    def generate(self, z: torch.Tensor) -> torch.Tensor:
+        """Images (N, C, H, W) in 0..1 for latent vectors z, computed in evaluation mode (so
+        BatchNorm uses its running statistics and nothing in the model changes)."""
+        was_training = self.training
+        self.eval()
+        try:
+            device = next(self.parameters()).device
+            return self(z.to(device))
+        finally:
+            self.train(was_training)
+
+
+def _activation(name: str) -> nn.Module:
+    if name == "sigmoid":
+        return nn.Sigmoid()
+    if name == "leaky":
+        return nn.LeakyReLU(0.02)  # the book's slope
+    raise ArtkitError(f"unknown activation {name!r}; use sigmoid or leaky.")
+
+
+# --------------------------------------------------------------------------- Part II: 1010
+
+
+class PatternGenerator(Generator):
+    """1 → hidden → 4, sigmoids; outputs are shaped (N, 1, 1, 4) like tiny one-row images."""
+
+    def __init__(self, config: PatternGANConfig):
+        super().__init__()
+        self.latent_dim, self.image_shape = 1, (1, 1, 4)
+        self.net = nn.Sequential(nn.Linear(1, config.hidden), nn.Sigmoid(),
+                                 nn.Linear(config.hidden, 4), nn.Sigmoid())
+
+    def sample_latent(self, n: int, generator: torch.Generator | None = None) -> torch.Tensor:
+        """The book feeds this generator the constant 0.5: it only has to make one pattern."""
+        return torch.full((n, 1), 0.5)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(-1, *self.image_shape)  # (N, 1, 1, 4)
+
+
+class PatternDiscriminator(nn.Module):
+    """4 → hidden → 1, sigmoids."""
+
+    def __init__(self, config: PatternGANConfig):
+        super().__init__()
+        self.net = nn.Sequential(nn.Flatten(), nn.Linear(4, config.hidden), nn.Sigmoid(),
+                                 nn.Linear(config.hidden, 1), nn.Sigmoid())
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images)  # (N, 1)
+
+
+# --------------------------------------------------------------------------- Part III: MLP
+
+
+class MLPGenerator(Generator):
+    """latent → hidden → 784 (the book's 100 → 200 → 784), sigmoid output."""
+
+    def __init__(self, config: MLPGANConfig):
+        super().__init__()
+        self.latent_dim, self.image_shape = config.latent_dim, (1, 28, 28)
+        layers = [nn.Linear(config.latent_dim, config.hidden), _activation(config.activation)]
+        if config.layernorm:
+            layers.append(nn.LayerNorm(config.hidden))
+        layers += [nn.Linear(config.hidden, 784), nn.Sigmoid()]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        return self.net(z).view(-1, 1, 28, 28)  # (N, 1, 28, 28)
+
+
+class MLPDiscriminator(nn.Module):
+    """784 → hidden → 1 (the book's 784 → 200 → 1), sigmoid output."""
+
+    def __init__(self, config: MLPGANConfig):
+        super().__init__()
+        layers = [nn.Flatten(), nn.Linear(784, config.hidden), _activation(config.activation)]
+        if config.layernorm:
+            layers.append(nn.LayerNorm(config.hidden))
+        layers += [nn.Linear(config.hidden, 1), nn.Sigmoid()]
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images)  # (N, 1)
+
+
+# --------------------------------------------------------------------------- convolutional
+
+
+def conv_plan(config: ConvGANConfig) -> tuple[int, list[int]]:
+    """(base size, channels per resolution) of a conv GAN, smallest resolution first.
+
+    The image size is halved until it is 7 or less: 28 → 14 → 7, 32 → 16 → 8 → 4,
+    64 → ... → 4. Channels double at each halving from `width`, capped at 8·width.
+    """
+    size, halvings = config.image_size, 0
+    while size > 7 and size % 2 == 0:
+        size //= 2
+        halvings += 1
+    if halvings < 2 or size < 3:
+        raise ArtkitError(f"a conv GAN cannot make {config.image_size}-pixel images; use 28, "
+                          "32 or 64.")
+    widths = [config.width * min(2 ** i, 8) for i in range(halvings)]  # largest resolution first
+    return size, widths[::-1]
+
+
+class ConvGenerator(Generator):
+    """latent → Linear → (C0, b, b) → [ConvTranspose 4/2/1, BatchNorm, LeakyReLU] × k → image.
+
+    For 28-pixel digits with width 32: (N, 100) → (N, 64, 7, 7) → (N, 32, 14, 14) →
+    (N, 1, 28, 28). For 32-pixel faces: (N, 128, 4, 4) → (N, 64, 8, 8) → (N, 32, 16, 16) →
+    (N, C, 32, 32).
+    """
+
+    def __init__(self, config: ConvGANConfig):
+        super().__init__()
+        base, widths = conv_plan(config)
+        self.latent_dim = config.latent_dim
+        self.image_shape = (config.channels, config.image_size, config.image_size)
+        self.base_shape = (widths[0], base, base)
+        self.project = nn.Sequential(
+            nn.Linear(config.latent_dim, widths[0] * base * base, bias=False),
+            nn.BatchNorm1d(widths[0] * base * base), nn.LeakyReLU(0.2))
+        layers, size = [], base
+        for c_in, c_out in zip(widths, widths[1:] + [config.channels]):
+            size = conv_transpose_out(size, 4, 2, 1)  # doubles: (N, c_out, 2s, 2s)
+            last = c_out == config.channels and size == config.image_size
+            layers.append(nn.ConvTranspose2d(c_in, c_out, 4, 2, 1, bias=last))
+            layers += [nn.Sigmoid()] if last else [nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2)]
+        if size != config.image_size:
+            raise AssertionError(f"conv generator makes {size} px, not {config.image_size}")
+        self.net = nn.Sequential(*layers)
+        _dcgan_init(self)
+
+    def forward(self, z: torch.Tensor) -> torch.Tensor:
+        x = self.project(z).view(-1, *self.base_shape)  # (N, C0, b, b)
+        return self.net(x)  # (N, C, H, W)
+
+
+class ConvDiscriminator(nn.Module):
+    """image → [Conv 4/2/1, (BatchNorm), LeakyReLU(0.2)] × k → Linear → sigmoid.
+
+    For 28-pixel digits with width 32: (N, 1, 28, 28) → (N, 32, 14, 14) → (N, 64, 7, 7) → (N, 1).
+    The first layer has no BatchNorm, as in DCGAN.
+    """
+
+    def __init__(self, config: ConvGANConfig):
+        super().__init__()
+        base, widths = conv_plan(config)
+        widths = widths[::-1]  # largest resolution first
+        layers, size = [], config.image_size
+        for i, (c_in, c_out) in enumerate(zip([config.channels] + widths[:-1], widths)):
+            size = conv_out(size, 4, 2, 1)  # halves: (N, c_out, s/2, s/2)
+            layers.append(nn.Conv2d(c_in, c_out, 4, 2, 1, bias=i == 0))
+            layers += ([] if i == 0 else [nn.BatchNorm2d(c_out)]) + [nn.LeakyReLU(0.2)]
+        if size != base:
+            raise AssertionError(f"conv discriminator ends at {size} px, not {base}")
+        layers += [nn.Flatten(), nn.Linear(widths[-1] * base * base, 1), nn.Sigmoid()]
+        self.net = nn.Sequential(*layers)
+        _dcgan_init(self)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.net(images)  # (N, 1)
+
+
+def _dcgan_init(module: nn.Module) -> None:
+    """DCGAN's initialisation: weights ~ N(0, 0.02), BatchNorm scales ~ N(1, 0.02)."""
+    for layer in module.modules():
+        if isinstance(layer, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)):
+            nn.init.normal_(layer.weight, 0.0, 0.02)
+            if layer.bias is not None:
+                nn.init.zeros_(layer.bias)
+        elif isinstance(layer, (nn.BatchNorm1d, nn.BatchNorm2d)):
+            nn.init.normal_(layer.weight, 1.0, 0.02)
+            nn.init.zeros_(layer.bias)
+
+
+# --------------------------------------------------------------------------- assembling a GAN
+
+
+@dataclass
+class GAN:
+    """A generator, a discriminator, their optimisers and the loss, ready to train."""
+
+    config: object
+    generator: Generator
+    discriminator: nn.Module
+    g_optimizer: torch.optim.Optimizer
+    d_optimizer: torch.optim.Optimizer
+    loss_fn: nn.Module
+
+
+def build_generator(config) -> Generator:
+    """The generator for a config (on the CPU, freshly initialised from torch's global RNG)."""
+    return _builders(config)[0](config)
+
+
+def build_discriminator(config) -> nn.Module:
+    """The discriminator for a config (on the CPU, freshly initialised)."""
+    return _builders(config)[1](config)
+
+
+def build_gan(config, device="cpu") -> GAN:
+    """Networks, optimisers and loss for a config; seed torch before calling for repeatability."""
+    generator = build_generator(config).to(device)
+    discriminator = build_discriminator(config).to(device)
+    if isinstance(config, PatternGANConfig):
+        make_optimizer = lambda params: torch.optim.SGD(params, lr=config.lr)
+        loss_name = "mse"
+    elif isinstance(config, MLPGANConfig):
+        if config.optimizer not in ("sgd", "adam"):
+            raise ArtkitError(f"unknown optimizer {config.optimizer!r}; use sgd or adam.")
+        lr = config.learning_rate
+        make_optimizer = ((lambda params: torch.optim.SGD(params, lr=lr))
+                          if config.optimizer == "sgd" else
+                          (lambda params: torch.optim.Adam(params, lr=lr)))
+        loss_name = config.loss
+    else:
+        make_optimizer = lambda params: torch.optim.Adam(params, lr=config.lr,
+                                                         betas=(config.beta1, 0.999))
+        loss_name = config.loss
+    if loss_name not in ("mse", "bce"):
+        raise ArtkitError(f"unknown loss {loss_name!r}; use mse or bce.")
+    loss_fn = nn.MSELoss() if loss_name == "mse" else nn.BCELoss()
+    return GAN(config, generator, discriminator, make_optimizer(generator.parameters()),
+               make_optimizer(discriminator.parameters()), loss_fn)
+
+
+def _builders(config):
+    if isinstance(config, PatternGANConfig):
+        return PatternGenerator, PatternDiscriminator
+    if isinstance(config, MLPGANConfig):
+        return MLPGenerator, MLPDiscriminator
+    if isinstance(config, ConvGANConfig):
+        return ConvGenerator, ConvDiscriminator
+    if isinstance(config, Part1Config):
+        raise ArtkitError("part1 is a one-parameter numpy model, not a torch network; train it "
+                          "with `artkit gan train --model part1`.")
+    raise ArtkitError(f"{type(config).__name__} is not a GAN model config.")
+
+
+def data_kind(config) -> str:
+    """What a model trains on: "pattern", "digits", "faces" or "none" (part1)."""
+    return getattr(config, "data", "none")
