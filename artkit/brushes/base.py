@@ -1,0 +1,128 @@
+"""What every brush shares: the `Brush` interface, parameters, and the numpy helpers that turn
+pointer positions into batches of marks.
+
+A brush turns *where the hand is* into *what marks to make*. `stroke(source, path, rng)` is
+called every frame while the button is held, with the pointer positions since the last frame;
+`autopaint(source, n, rng)` makes n "touches" (clumps of marks) at random places. Both go
+through one method, `touch(source, centres, rng, headings)`, so a brush looks the same by hand
+and by itself. All randomness comes from the `rng` passed in (never global random), so the
+same seed paints the same marks.
+
+Parameters are dataclass fields with defaults that give the brush's look; `size` is the one
+the app changes (mouse wheel, [ and ]) and every brush scales its geometry with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import ClassVar
+
+import numpy as np
+
+from artkit.strokes import Strokes
+
+__all__ = ["Brush", "resample_path", "to_rgba", "scatter"]
+
+
+@dataclasses.dataclass
+class Brush:
+    name: ClassVar[str] = "brush"
+    summary: ClassVar[str] = ""
+    # The size at which the other parameters are given; marks scale by size / base_size.
+    base_size: ClassVar[float] = 16.0
+
+    size: float = 16.0
+
+    # -- the interface ----------------------------------------------------------------------
+    def stroke(self, source, path, rng: np.random.Generator) -> Strokes:
+        """Marks for a pointer moving along `path` ((N, 2) canvas px, the points since the last
+        frame; N >= 1). Touches are spaced evenly along the path so fast moves leave no gaps;
+        a pointer held still keeps laying touches where it is."""
+        path = np.asarray(path, dtype=np.float32).reshape(-1, 2)
+        if len(path) == 0:
+            return self.empty()
+        centres, headings = resample_path(path, self.spacing())
+        return self.touch(source, centres, rng, headings)
+
+    def autopaint(self, source, n: int, rng: np.random.Generator) -> Strokes:
+        """n touches (clumps of marks) at random places over the whole canvas."""
+        n = int(n)
+        if n <= 0:
+            return self.empty()
+        centres = rng.uniform((0, 0), (source.width, source.height), (n, 2)).astype(np.float32)
+        return self.touch(source, centres, rng, None)
+
+    def touch(self, source, centres: np.ndarray, rng: np.random.Generator,
+              headings: np.ndarray | None) -> Strokes:
+        """The marks for touches at `centres` (M, 2); `headings` (M,) radians of the hand's
+        movement there, or None when unknown (autopaint, a pointer held still)."""
+        raise NotImplementedError
+
+    def empty(self) -> Strokes:
+        raise NotImplementedError
+
+    # -- shared facts -----------------------------------------------------------------------
+    @property
+    def scale(self) -> float:
+        """How much bigger than at its default size the brush paints."""
+        return float(self.size) / self.base_size
+
+    def spacing(self) -> float:
+        """Distance between touches along a dragged path, in canvas pixels."""
+        return max(1.0, 0.75 * float(self.size))
+
+    def marks_per_touch(self) -> int:
+        """About how many marks one touch makes (for the app's frame budget and the bench)."""
+        return 1
+
+    def params(self) -> dict:
+        """The brush's parameters and their values (JSON-able; for provenance)."""
+        return {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+
+    @classmethod
+    def param_names(cls) -> list[str]:
+        return [f.name for f in dataclasses.fields(cls)]
+
+
+# ------------------------------------------------------------------------------------------
+# Helpers
+
+
+def resample_path(path: np.ndarray, spacing: float) -> tuple[np.ndarray, np.ndarray | None]:
+    """Touch points every `spacing` px along a polyline, ending at its last point, and the
+    heading (radians) of the movement at each. A single point (or a pointer that didn't move)
+    gives that point and no headings."""
+    path = np.asarray(path, dtype=np.float32).reshape(-1, 2)
+    seg = np.diff(path, axis=0)
+    lengths = np.hypot(seg[:, 0], seg[:, 1])
+    total = float(lengths.sum())
+    if len(path) == 1 or total < 1e-6:
+        return path[-1:].copy(), None
+    count = max(1, math.ceil(total / spacing))
+    at = np.linspace(total / count, total, count, dtype=np.float64)
+    keep = lengths > 1e-9
+    cum_k = np.concatenate([[0.0], np.cumsum(lengths[keep], dtype=np.float64)])
+    seg_k, start_k = seg[keep], path[:-1][keep]
+    idx = np.clip(np.searchsorted(cum_k, at, side="left") - 1, 0, len(seg_k) - 1)
+    t = ((at - cum_k[idx]) / lengths[keep][idx]).astype(np.float32)[:, None]
+    centres = start_k[idx] + seg_k[idx] * t
+    headings = np.arctan2(seg_k[idx, 1], seg_k[idx, 0]).astype(np.float32)
+    return centres.astype(np.float32), headings
+
+
+def to_rgba(rgb: np.ndarray, alpha) -> np.ndarray:
+    """float RGB (N, 3) in 0..1 and an alpha (0..255, scalar or (N,)) → uint8 RGBA (N, 4)."""
+    rgb = np.asarray(rgb, np.float32)
+    out = np.empty((len(rgb), 4), np.uint8)
+    out[:, :3] = np.clip(np.rint(rgb * 255.0), 0, 255)
+    out[:, 3] = np.clip(np.rint(np.asarray(alpha, np.float32)), 0, 255)
+    return out
+
+
+def scatter(centres: np.ndarray, count: int, radius: float, rng: np.random.Generator
+            ) -> np.ndarray:
+    """`count` points around each centre (M, 2) → (M, count, 2), normally distributed with
+    standard deviation `radius` / 2 (so almost all land within `radius`)."""
+    offsets = rng.normal(0.0, radius * 0.5, (len(centres), count, 2)).astype(np.float32)
+    return centres[:, None, :].astype(np.float32) + offsets
