@@ -98,6 +98,13 @@ def run_xy(args) -> int:
     return 0
 
 
+def _torch_available() -> bool:
+    """True when torch can be imported, so the worked examples can be checked against it."""
+    import importlib.util
+
+    return importlib.util.find_spec("torch") is not None
+
+
 def run_shapes(args) -> int:
     from artkit.gan import shapes
 
@@ -109,7 +116,7 @@ def run_shapes(args) -> int:
     if args.input is None and args.kernel is None:
         print(shapes.formulas_text())
         print()
-        print(shapes.worked_examples_text())
+        print(shapes.worked_examples_text(check_with_torch=_torch_available()))
         return 0
     if args.input is None or args.kernel is None:
         raise ArtkitError("give both --input and --kernel (e.g. --input 28 --kernel 4 --stride 2 --padding 1).")
