@@ -1,0 +1,505 @@
+"""The paint app's window: turns pygame events into calls on a `PaintSession` and shows it.
+
+Layout, left to right: the toolbar, the canvas, then any visible side panels. Each frame:
+events → marks along the pointer's path since the last frame (drawn straight onto the
+persistent canvas) → autopaint batch → blit the canvas (a zero-copy view of its pixels) →
+toolbar (cached) → overlays. Nothing is redrawn from scratch, nothing full-canvas is converted.
+
+`run(max_frames=..., script=...)` is the one hook tests and benches need: `script` feeds
+synthetic events frame by frame, so the real loop runs headless (SDL's dummy video driver).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pygame
+
+from artkit.app import theme, toolbar as toolbar_mod
+from artkit.app.overlays import HelpOverlay, Toasts
+from artkit.app.panels import Panel
+from artkit.app.session import PaintSession
+from artkit.errors import ArtkitError
+
+# Brush keys in toolbar order; brushes past these are reached with , and . or a click.
+BRUSH_KEYS = "1234567890-="
+SIZE_STEP = 1.15  # one wheel notch or [ ] press scales the brush by this
+SOURCE_OVERLAY_ALPHA = 110  # Tab: how strongly the source shows through (0..255)
+AUTOPAINT_BUDGET_S = 0.008  # autopaint work per frame, leaving room for the rest at 60 fps
+AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an undo step)
+AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
+AUTOPAINT_MAX_S = 90.0  # brushes that never cover everything stop after this long
+PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app), see panels.py
+
+HELP_LINES = (
+    ("", "Painting"),
+    ("drag", "paint with the current brush"),
+    ("1 … 9  0  -  =", "choose a brush (or click it in the toolbar)"),
+    (",  .", "previous / next brush"),
+    ("wheel  [  ]", "smaller / bigger brush"),
+    ("A", "autopaint: the brush covers the canvas by itself"),
+    ("", "Editing"),
+    ("Ctrl+Z", "undo"),
+    ("Ctrl+Y  Ctrl+Shift+Z", "redo"),
+    ("C", "clear the canvas (undo brings it back)"),
+    ("", "Pictures"),
+    ("S  Ctrl+S", "save a PNG and its stroke log"),
+    ("Tab", "show the source picture faintly over the painting"),
+    ("drop a file", "paint from that picture instead"),
+    ("", "Window"),
+    ("H", "show or hide this help"),
+    ("Esc", "quit (your painting is kept: artkit paint --resume)"),
+)
+
+
+@dataclass
+class RunStats:
+    """What one `run` did: frames drawn and each frame's working time (s, without the wait
+    for the next frame)."""
+
+    frames: int = 0
+    frame_times: list = field(default_factory=list)
+
+
+class PaintApp:
+    def __init__(self, session: PaintSession, out_dir=".", fps: int | None = 60,
+                 plugins: bool = True, title: str = "artkit paint"):
+        self.session = session
+        self.out_dir = Path(out_dir)
+        self.fps = fps
+        self.title = title
+        if not pygame.display.get_init():
+            pygame.display.init()
+        pygame.font.init()
+        pygame.key.set_repeat(350, 40)  # held [ ] keys keep resizing
+        self.toolbar = toolbar_mod.Toolbar()
+        self.toasts = Toasts()
+        self.help = HelpOverlay()
+        self.panels: list[Panel] = []
+        #: dropped files by lower-case suffix → handler(path); anything else is tried as a picture
+        self.drop_handlers: dict = {}
+        self.screen: pygame.Surface | None = None
+        self.canvas_rect = pygame.Rect(0, 0, 0, 0)
+        self.running = True
+        self.show_source = False
+        self.autopaint = False
+        self._layout_key = None
+        self._held: list | None = None  # window positions of the pointer since the last frame
+        self._last_point = None
+        self._dragging_size = False
+        self._hover = None
+        self._canvas_view = None  # (buffer address, pygame Surface over the canvas pixels)
+        self._overlay = None  # (source id, faint Surface of the source)
+        self._auto = None  # autopaint run state
+        self.layout()
+        self._refresh_caption()
+        if plugins:
+            self.attach_plugins()
+
+    # -- structure -------------------------------------------------------------------------
+    def add_panel(self, panel: Panel) -> Panel:
+        self.panels.append(panel)
+        panel.attach(self)
+        self.layout()
+        return panel
+
+    def attach_plugins(self) -> None:
+        """Let optional modules (e.g. the GAN panel) plug in: each defines attach(app)."""
+        for name in PLUGIN_MODULES:
+            if importlib.util.find_spec(name) is None:
+                continue
+            try:
+                module = importlib.import_module(name)
+            except ImportError as error:
+                print(f"artkit: {name} is not available ({error}).", file=sys.stderr)
+                continue
+            attach = getattr(module, "attach", None)
+            if attach is not None:
+                attach(self)
+
+    def layout(self) -> None:
+        """Size the window for the toolbar, the canvas and the visible panels."""
+        visible = [p for p in self.panels if p.visible]
+        key = tuple((id(p), p.width) for p in visible) + (self.session.size,)
+        if key == self._layout_key and self.screen is not None:
+            return
+        self._layout_key = key
+        cw, ch = self.session.size
+        height = max(ch, toolbar_mod.MIN_HEIGHT)
+        width = toolbar_mod.WIDTH + cw + sum(p.width for p in visible)
+        self.toolbar.rect = pygame.Rect(0, 0, toolbar_mod.WIDTH, height)
+        self.canvas_rect = pygame.Rect(toolbar_mod.WIDTH, (height - ch) // 2, cw, ch)
+        x = self.canvas_rect.right
+        for p in visible:
+            p.rect = pygame.Rect(x, 0, p.width, height)
+            x += p.width
+        if self.screen is None or self.screen.get_size() != (width, height):
+            self.screen = pygame.display.set_mode((width, height))
+
+    def set_source(self, source, spec: str | None = None) -> None:
+        """Paint from `source` (a SourceImage) from now on; the painting is untouched."""
+        self.session.set_source(source, spec)
+
+    # -- actions ---------------------------------------------------------------------------
+    def select_brush(self, name: str) -> None:
+        self.session.select_brush(name)
+        self._refresh_caption()
+
+    def select_brush_index(self, index: int) -> None:
+        names = self.session.brush_names
+        if 0 <= index < len(names):
+            self.select_brush(names[index])
+
+    def cycle_brush(self, step: int) -> None:
+        names = self.session.brush_names
+        i = names.index(self.session.brush_name) if self.session.brush_name in names else 0
+        self.select_brush(names[(i + step) % len(names)])
+
+    def resize_brush(self, notches: float) -> None:
+        self.session.brush_size = self.session.brush_size * SIZE_STEP ** notches
+
+    def undo(self) -> None:
+        self._end_stroke()
+        if not self.session.undo():
+            self.toasts.show("Nothing to undo.", seconds=1.5)
+
+    def redo(self) -> None:
+        self._end_stroke()
+        if not self.session.redo():
+            self.toasts.show("Nothing to redo.", seconds=1.5)
+
+    def clear(self) -> None:
+        self._end_stroke()
+        self.stop_autopaint()
+        self.session.clear()
+        self.toasts.show("Cleared. Ctrl+Z brings the painting back.", seconds=2.5)
+
+    def save(self) -> Path | None:
+        """Save PNG + stroke log in out_dir; a toast says where (or why not)."""
+        self._end_stroke()
+        try:
+            png = self.session.save(self.out_dir)
+        except ArtkitError as error:
+            self.toasts.show(str(error), "error", seconds=6)
+            print(f"artkit: {error}", file=sys.stderr)
+            return None
+        where = png.resolve()
+        self.toasts.show(f"Saved {png.name} and {png.with_suffix('.strokes').name} in {where.parent}",
+                         "ok", seconds=5)
+        print(f"Saved {where} and {where.with_suffix('.strokes')}")
+        return png
+
+    def toggle_source_overlay(self) -> None:
+        self.show_source = not self.show_source
+
+    def toggle_help(self) -> None:
+        self.help.visible = not self.help.visible
+
+    def quit(self) -> None:
+        self.running = False
+
+    def drop_file(self, path) -> None:
+        """A file dropped on the window: a handler by suffix, else a new source picture."""
+        path = Path(path)
+        handler = self.drop_handlers.get(path.suffix.lower(), self._drop_picture)
+        try:
+            handler(path)
+        except ArtkitError as error:
+            self.toasts.show(str(error), "error", seconds=6)
+
+    def _drop_picture(self, path: Path) -> None:
+        self._end_stroke()
+        self.session.open_source(str(path))
+        self.toasts.show(f"Painting from {path.name} now.", "ok")
+
+    # -- autopaint -------------------------------------------------------------------------
+    def toggle_autopaint(self) -> None:
+        if self.autopaint:
+            self.stop_autopaint("Autopaint stopped.")
+        else:
+            self.start_autopaint()
+
+    def start_autopaint(self) -> None:
+        self._end_stroke()
+        self.session.begin_gesture()
+        self.autopaint = True
+        self._auto = {"reference": self.session.canvas.snapshot(), "batch": 8,
+                      "frames": 0, "seconds": 0.0}
+        self.toasts.show(f"Autopainting with {self.session.brush_name}: A stops it.", seconds=2.5)
+
+    def stop_autopaint(self, message: str | None = None) -> None:
+        if not self.autopaint:
+            return
+        self.autopaint = False
+        self._auto = None
+        self.session.end_gesture()
+        if message:
+            self.toasts.show(message, "ok" if "covered" in message else "info", seconds=3)
+
+    def _autopaint_frame(self) -> None:
+        auto = self._auto
+        if self._held is not None:  # the painter's own stroke has the frame
+            return
+        t0 = time.perf_counter()
+        n = auto["batch"]
+        self.session.autopaint(n)
+        spent = time.perf_counter() - t0
+        auto["seconds"] += spent
+        # Size the next batch to fill the frame budget (smoothed, so one slow frame doesn't
+        # swing it); every brush's marks cost different amounts.
+        target = AUTOPAINT_BUDGET_S / max(spent / n, 1e-7)
+        auto["batch"] = int(min(50_000, max(1, np.sqrt(n * target))))
+        auto["frames"] += 1
+        if auto["frames"] % AUTOPAINT_CHECK_EVERY == 0:
+            self.session.end_gesture()  # one undo step per check period
+            covered = self.session.coverage(auto["reference"])
+            if covered >= AUTOPAINT_DONE:
+                self.stop_autopaint("Autopaint finished: the canvas is covered.")
+            elif auto["seconds"] > AUTOPAINT_MAX_S:
+                self.stop_autopaint(f"Autopaint stopped after {AUTOPAINT_MAX_S:.0f} s.")
+
+    # -- events ----------------------------------------------------------------------------
+    def handle_event(self, event) -> None:
+        for panel in self.panels:
+            if panel.handle_event(event):
+                return
+        kind = event.type
+        if kind == pygame.QUIT:
+            self.quit()
+        elif kind == pygame.KEYDOWN:
+            self._key(event)
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1:
+            self._press(event.pos)
+        elif kind == pygame.MOUSEMOTION:
+            self._motion(event.pos)
+        elif kind == pygame.MOUSEBUTTONUP and event.button == 1:
+            self._release(event.pos)
+        elif kind == pygame.MOUSEWHEEL:
+            self.resize_brush(event.y)
+        elif kind == pygame.DROPFILE:
+            self.drop_file(event.file)
+        elif kind in (pygame.WINDOWFOCUSLOST, pygame.WINDOWLEAVE) and self._held is not None:
+            self._end_stroke()
+
+    def _key(self, event) -> None:
+        key, mod = event.key, event.mod
+        ctrl = bool(mod & (pygame.KMOD_CTRL | pygame.KMOD_META))
+        shift = bool(mod & pygame.KMOD_SHIFT)
+        char = getattr(event, "unicode", "") or ""
+        if self.help.visible and key in (pygame.K_ESCAPE, pygame.K_h, pygame.K_F1):
+            self.help.visible = False
+        elif key == pygame.K_ESCAPE:
+            self.quit()
+        elif ctrl and key == pygame.K_z:
+            self.redo() if shift else self.undo()
+        elif ctrl and key == pygame.K_y:
+            self.redo()
+        elif key == pygame.K_s:
+            self.save()
+        elif ctrl:
+            return  # other shortcuts (e.g. Ctrl+C) are not painting commands
+        elif key == pygame.K_c:
+            self.clear()
+        elif key == pygame.K_TAB:
+            self.toggle_source_overlay()
+        elif key == pygame.K_a:
+            self.toggle_autopaint()
+        elif key in (pygame.K_h, pygame.K_F1) or char == "?":
+            self.toggle_help()
+        elif key == pygame.K_LEFTBRACKET or char == "[":
+            self.resize_brush(-1)
+        elif key == pygame.K_RIGHTBRACKET or char == "]":
+            self.resize_brush(+1)
+        elif key == pygame.K_COMMA or char == ",":
+            self.cycle_brush(-1)
+        elif key == pygame.K_PERIOD or char == ".":
+            self.cycle_brush(+1)
+        else:
+            index = _brush_key_index(key)
+            if index is not None:
+                self.select_brush_index(index)
+
+    def _press(self, pos) -> None:
+        if self.help.visible:
+            self.help.visible = False
+            return
+        if self.toolbar.rect.collidepoint(pos):
+            self._toolbar_click(pos)
+        elif self.canvas_rect.collidepoint(pos):
+            if self.autopaint:
+                self.session.end_gesture()  # the painter's stroke is its own undo step
+            self.session.begin_gesture()
+            self._held = [pos]
+
+    def _motion(self, pos) -> None:
+        if self._held is not None:
+            self._held.append(pos)
+        elif self._dragging_size:
+            self._toolbar_click(pos)
+        else:
+            hit = self.toolbar.hit(pos) if self.toolbar.rect.collidepoint(pos) else None
+            self._hover = hit if hit and hit[0] != "size" else None
+
+    def _release(self, pos) -> None:
+        self._dragging_size = False
+        if self._held is not None:
+            self._held.append(pos)
+            self._paint_held()
+            self._end_stroke()
+
+    def _end_stroke(self) -> None:
+        """Finish the pointer's stroke (if any) as one undo step."""
+        if self._held is not None:
+            self._held = None
+            self._last_point = None
+            self.session.end_gesture()
+
+    def _toolbar_click(self, pos) -> None:
+        hit = self.toolbar.hit(pos)
+        if hit is None:
+            return
+        what, value = hit
+        if what == "brush":
+            self.select_brush(value)
+        elif what == "size":
+            self._dragging_size = True
+            self.session.brush_size = toolbar_mod.fraction_to_size(value)
+        elif what == "action":
+            {"autopaint": self.toggle_autopaint, "undo": self.undo, "redo": self.redo,
+             "clear": self.clear, "save": self.save, "help": self.toggle_help,
+             "overlay": self.toggle_source_overlay}[value]()
+
+    def _paint_held(self) -> None:
+        """Marks along every pointer position since the last frame (so fast moves leave no
+        gaps); while the button is held still, the brush keeps working at the pointer."""
+        points = self._held
+        if not points:
+            return
+        path = np.asarray(points, dtype=np.float32) - np.float32(self.canvas_rect.topleft)
+        self.session.paint(path)
+        self._held = [points[-1]]
+
+    # -- the loop --------------------------------------------------------------------------
+    def run(self, max_frames: int | None = None, script=None) -> RunStats:
+        """Run the window until quit, or for `max_frames` frames. `script` feeds synthetic
+        events: a sequence whose i-th item is the list of events for frame i, or a function
+        (frame, app) -> list of events."""
+        stats = RunStats()
+        clock = pygame.time.Clock()
+        feed = iter(script) if script is not None and not callable(script) else None
+        dt = 0.0
+        try:
+            while self.running and (max_frames is None or stats.frames < max_frames):
+                t0 = time.perf_counter()
+                events = pygame.event.get()
+                if callable(script):
+                    events += list(script(stats.frames, self) or ())
+                elif feed is not None:
+                    events += list(next(feed, ()) or ())
+                self.step(events, dt)
+                stats.frame_times.append(time.perf_counter() - t0)
+                stats.frames += 1
+                dt = clock.tick(self.fps) / 1000.0 if self.fps else stats.frame_times[-1]
+        finally:
+            self._end_stroke()
+            self.stop_autopaint()
+        return stats
+
+    def step(self, events, dt: float = 1 / 60) -> None:
+        """One frame: handle `events`, paint, draw, flip."""
+        for event in events:
+            self.handle_event(event)
+            if not self.running:
+                return
+        if self._held is not None:
+            self._paint_held()
+        if self.autopaint:
+            self._autopaint_frame()
+        self.toasts.update(dt)
+        for panel in self.panels:
+            panel.update(dt)
+        self.layout()
+        self.draw()
+        pygame.display.flip()
+
+    def close(self) -> None:
+        """Finish the session's last gesture and release panels (the journal stays)."""
+        self._end_stroke()
+        self.stop_autopaint()
+        self.session.end_gesture()
+        for panel in self.panels:
+            panel.close()
+
+    # -- drawing ---------------------------------------------------------------------------
+    def canvas_surface(self) -> pygame.Surface:
+        """A pygame Surface over the canvas pixels (no copy). "RGBX" ignores the alpha byte:
+        the canvas is opaque, and an alpha-blended blit costs 20x more per frame."""
+        pixels = self.session.canvas.pixels()
+        address = pixels.__array_interface__["data"][0]
+        if self._canvas_view is None or self._canvas_view[0] != address:
+            size = (pixels.shape[1], pixels.shape[0])
+            self._canvas_view = (address, pygame.image.frombuffer(pixels, size, "RGBX"))
+        return self._canvas_view[1]
+
+    def _source_overlay(self) -> pygame.Surface:
+        source = self.session.source
+        if self._overlay is None or self._overlay[0] is not source:
+            arr = np.ascontiguousarray(source.to_array())
+            surf = pygame.image.frombuffer(arr.tobytes(), source.size, "RGB").convert()
+            surf.set_alpha(SOURCE_OVERLAY_ALPHA)
+            self._overlay = (source, surf)
+        return self._overlay[1]
+
+    def draw(self) -> None:
+        screen = self.screen
+        area = pygame.Rect(self.toolbar.rect.right, 0, self.canvas_rect.width, screen.get_height())
+        if area.height > self.canvas_rect.height:
+            screen.fill(theme.BACKDROP, area)
+        screen.blit(self.canvas_surface(), self.canvas_rect)
+        if self.show_source:
+            screen.blit(self._source_overlay(), self.canvas_rect)
+        for panel in self.panels:
+            if panel.visible:
+                panel.draw(screen)
+        self.toolbar.set_source_thumbnail_from(self.session.source)
+        self.toolbar.draw(screen, self._toolbar_state())
+        if self.help.visible:
+            self.help.draw(screen, screen.get_rect(), self.help_lines())
+        self.toasts.draw(screen, self.canvas_rect)
+
+    def help_lines(self):
+        extra = [p.help_line for p in self.panels if p.help_line]
+        return HELP_LINES + ((("", "Panels"),) + tuple(extra) if extra else ())
+
+    def _toolbar_state(self) -> toolbar_mod.ToolbarState:
+        s = self.session
+        names = s.brush_names
+        keys = tuple((BRUSH_KEYS[i] if i < len(BRUSH_KEYS) else "", n) for i, n in enumerate(names))
+        return toolbar_mod.ToolbarState(
+            brushes=keys, current=s.brush_name, summary=getattr(s.brush, "summary", ""),
+            size=round(s.brush_size, 1), autopaint=self.autopaint, overlay=self.show_source,
+            source_id=id(s.source), hover=self._hover)
+
+    def _refresh_caption(self) -> None:
+        pygame.display.set_caption(f"{self.title} — {self.session.brush_name}")
+
+    # -- helpers for scripts -----------------------------------------------------------------
+    def to_window(self, x: float, y: float) -> tuple[int, int]:
+        """Window coordinates of canvas point (x, y)."""
+        return (int(round(x)) + self.canvas_rect.left, int(round(y)) + self.canvas_rect.top)
+
+
+def _brush_key_index(key: int) -> int | None:
+    try:
+        name = pygame.key.name(key)
+    except ValueError:
+        return None
+    if len(name) == 1 and name in BRUSH_KEYS:
+        return BRUSH_KEYS.index(name)
+    return None

@@ -1,0 +1,304 @@
+"""PaintSession: the paint app's state and everything it can do, without a window.
+
+A session holds the canvas, the source picture the brush samples colours from, the brushes, the
+stroke log and the random generator. The window (`artkit.app.paint_app`) only turns events into
+calls on a session, and tests drive a session directly.
+
+Undo is "replay all but the last gesture" (the marks are data in the stroke log). To keep it fast
+for long paintings the session keeps copies of the canvas every few gestures, so undo restores
+the nearest copy and replays only the gestures after it:
+
+- every `FINE` gestures a snapshot is taken, and the `RECENT` newest are all kept, so undoing
+  near the end of a painting replays at most `FINE` gestures;
+- older snapshots are thinned to at most `MAX_COARSE`, their spacing doubling as the painting
+  grows, so memory stays bounded (16 canvases at most) and undoing far back stays bounded too.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import secrets
+from pathlib import Path
+
+import numpy as np
+
+from artkit.canvas import Canvas
+from artkit.errors import ArtkitError
+from artkit.strokes import StrokeLog
+
+from artkit.app import storage
+
+# The canvas starts as warm paper rather than screen white: translucent marks read better on it.
+PAPER = (248, 245, 238)
+DEFAULT_BRUSH = "flow"
+SIZE_MIN, SIZE_MAX = 1.0, 200.0  # brush sizes the app allows, in px
+
+
+def default_brush() -> str:
+    """The brush the app starts with: the flow brush when it is installed, else the first."""
+    from artkit.brushes import BRUSHES
+
+    return DEFAULT_BRUSH if DEFAULT_BRUSH in BRUSHES else next(iter(BRUSHES))
+
+
+class PaintSession:
+    FINE = 8
+    RECENT = 4
+    MAX_COARSE = 12
+
+    def __init__(self, size=(1024, 768), source=None, brush: str | None = None,
+                 seed: int | None = None, background=PAPER, source_spec: str | None = None,
+                 log: StrokeLog | None = None):
+        from artkit.source import SourceImage
+
+        w, h = (int(v) for v in size)
+        self.size = (w, h)
+        self.background = tuple(int(c) for c in background)
+        self.seed = int(seed) if seed is not None else secrets.randbelow(2**31)
+        self.canvas = Canvas(w, h, background=self.background)
+        if source is None:
+            source, source_spec = SourceImage.default((w, h)), "default"
+        self.source = self._fitted(source)
+        self.source_spec = source_spec or getattr(source, "name", "array")
+        self._brushes: dict = {}
+        self.brush_name = ""
+        self.select_brush(brush or default_brush())
+        if log is None:
+            log = StrokeLog((w, h), source_hash=self.source.hash, meta=self._meta())
+        self.log = log
+        # Replaying a resumed log continues the same seed, offset so new marks differ from old.
+        self.rng = np.random.default_rng([self.seed, len(log.gestures)])
+        self._snapshots: dict[int, np.ndarray] = {}
+        self._coarse_step = self.FINE
+
+    def _meta(self) -> dict:
+        return {"background": list(self.background), "seed": self.seed,
+                "source": self.source_spec, "brush": self.brush_name}
+
+    # -- resuming ------------------------------------------------------------------------------
+    @classmethod
+    def resume(cls, journal) -> tuple["PaintSession", str | None]:
+        """The session journalled at `journal`, its painting replayed, and a notice (or None)
+        when its source picture could not be opened again (the painting itself is intact)."""
+        from artkit.source import open_source
+
+        journal = Path(journal)
+        if not journal.exists():
+            raise ArtkitError("There is no painting session to resume yet; start one with "
+                              "'artkit paint'.")
+        log = StrokeLog.load(journal)
+        meta = log.meta
+        notice = None
+        spec = meta.get("source", "default")
+        try:
+            source = open_source(spec, log.size)
+        except ArtkitError as error:
+            source, notice = None, f"The source picture is gone ({error}); using the default one."
+            spec = "default"
+        if source is not None and log.source_hash and source.hash != log.source_hash:
+            notice = f"The source picture '{spec}' has changed since this painting began."
+        from artkit.brushes import BRUSHES
+
+        brush = meta.get("brush") if meta.get("brush") in BRUSHES else None
+        session = cls(log.size, source, brush=brush,
+                      seed=meta.get("seed"), background=meta.get("background", PAPER),
+                      source_spec=spec, log=log)
+        session.replay_all()
+        return session, notice
+
+    def journal_to(self, path) -> Path:
+        """Write the log to `path` as it grows (see `StrokeLog.journal_to`)."""
+        return self.log.journal_to(path)
+
+    def replay_all(self) -> None:
+        """Redraw the whole painting from its log, taking snapshots along the way."""
+        self.canvas.background(*self.background)
+        self._snapshots.clear()
+        for i, gesture in enumerate(self.log.gestures):
+            self._draw_gesture(gesture)
+            self._maybe_snapshot(i + 1)
+
+    def _draw_gesture(self, gesture) -> None:
+        if gesture.is_clear:
+            self.canvas.background(*self.background)
+        for strokes in gesture.strokes:
+            self.canvas.draw(strokes)
+
+    # -- brushes ---------------------------------------------------------------------------
+    @property
+    def brush(self):
+        return self._brushes[self.brush_name]
+
+    @property
+    def brush_names(self) -> list[str]:
+        from artkit.brushes import BRUSHES
+
+        return list(BRUSHES)
+
+    def select_brush(self, name: str) -> None:
+        """Make `name` the current brush (each brush keeps its own size while you switch)."""
+        from artkit.brushes import make_brush
+
+        if name not in self._brushes:
+            self._brushes[name] = make_brush(name)
+        self.brush_name = name
+
+    @property
+    def brush_size(self) -> float:
+        return float(self.brush.size)
+
+    @brush_size.setter
+    def brush_size(self, px: float) -> None:
+        self.brush.size = float(min(SIZE_MAX, max(SIZE_MIN, px)))
+
+    # -- painting --------------------------------------------------------------------------
+    @property
+    def painting(self) -> bool:
+        """True between begin_gesture() and end_gesture()."""
+        return self.log.in_gesture
+
+    def begin_gesture(self) -> None:
+        self.end_gesture()
+        if self.log.meta.get("brush") != self.brush_name:
+            self.log.update_meta(brush=self.brush_name)
+        self.log.begin_gesture()
+
+    def paint(self, path) -> int:
+        """Lay marks along `path` ((N, 2) canvas pixels: the pointer's positions since the last
+        call). Opens a gesture if none is open. Returns how many marks were drawn."""
+        path = np.asarray(path, dtype=np.float32).reshape(-1, 2)
+        if not len(path):
+            return 0
+        return self._draw(self.brush.stroke(self.source, path, self.rng))
+
+    def autopaint(self, n: int) -> int:
+        """Let the current brush lay `n` marks (or clumps) anywhere on the canvas."""
+        return self._draw(self.brush.autopaint(self.source, int(n), self.rng))
+
+    def _draw(self, strokes) -> int:
+        if not self.log.in_gesture:
+            self.begin_gesture()
+        if strokes is None or not len(strokes):
+            return 0
+        self.canvas.draw(strokes)
+        self.log.add(strokes)
+        return len(strokes)
+
+    def end_gesture(self) -> None:
+        if not self.log.in_gesture:
+            return
+        before = self._count()
+        self.log.end_gesture()
+        if self._count() != before:
+            self._after_push()
+
+    def clear(self) -> None:
+        """Wipe the canvas back to paper (undo brings the painting back)."""
+        self.end_gesture()
+        self.log.clear()
+        self.canvas.background(*self.background)
+        self._after_push()
+
+    # -- undo ------------------------------------------------------------------------------
+    def undo(self) -> bool:
+        """Take back the last gesture; False when there is nothing to take back."""
+        self.end_gesture()
+        if not self.log.undo():
+            return False
+        self._show(self._count())
+        return True
+
+    def redo(self) -> bool:
+        """Put back the last undone gesture; False when there is none."""
+        self.end_gesture()
+        if not self.log.redo():
+            return False
+        # The canvas shows every gesture but the redone one: drawing it on top is exact.
+        self._draw_gesture(self.log.gestures[-1])
+        return True
+
+    def _count(self) -> int:
+        return len(self.log.gestures)
+
+    def _show(self, count: int) -> None:
+        """Make the canvas show the first `count` gestures, from the nearest snapshot."""
+        start = max((k for k in self._snapshots if k <= count), default=0)
+        if start:
+            self.canvas.restore(self._snapshots[start])
+        else:
+            self.canvas.background(*self.background)
+        for gesture in self.log.gestures[start:count]:
+            self._draw_gesture(gesture)
+
+    def _after_push(self) -> None:
+        count = self._count()
+        # A new gesture after undos drops the redo branch; so do the snapshots taken on it.
+        for k in [k for k in self._snapshots if k >= count]:
+            del self._snapshots[k]
+        self._maybe_snapshot(count)
+
+    def _maybe_snapshot(self, count: int) -> None:
+        if count % self.FINE:
+            return
+        self._snapshots[count] = self.canvas.snapshot()
+        recent_from = count - self.RECENT * self.FINE
+        coarse = sorted(k for k in self._snapshots if k <= recent_from)
+        while len(coarse) > self.MAX_COARSE:
+            self._coarse_step *= 2
+            for k in coarse:
+                if k % self._coarse_step:
+                    del self._snapshots[k]
+            coarse = [k for k in coarse if k in self._snapshots]
+
+    # -- source ----------------------------------------------------------------------------
+    def _fitted(self, source):
+        """`source` resized (cover) to the canvas when its size differs."""
+        from artkit.source import SourceImage
+
+        if source.size == self.size:
+            return source
+        return SourceImage.from_array(source.rgb, self.size, fit="cover", name=source.name)
+
+    def set_source(self, source, spec: str | None = None) -> None:
+        """Sample colours from `source` from now on (the painting so far stays as it is)."""
+        self.end_gesture()
+        self.source = self._fitted(source)
+        self.source_spec = spec or getattr(source, "name", "array")
+        self.log.update_meta(source=self.source_spec, source_hash=self.source.hash)
+
+    def open_source(self, spec: str) -> None:
+        """Open an image file (or "default", or a registered "scheme:...") as the source."""
+        from artkit.source import open_source
+
+        self.set_source(open_source(spec, self.size), spec=str(spec))
+
+    # -- saving ----------------------------------------------------------------------------
+    def provenance(self) -> dict:
+        return {"brush": self.brush_name, "brush_size": round(self.brush_size, 2),
+                "seed": self.seed, "source": self.source_spec,
+                "source_hash": self.source.hash, "strokes": self.log.stroke_count(),
+                "size": f"{self.size[0]}x{self.size[1]}"}
+
+    def save(self, folder=".", now: _dt.datetime | None = None) -> Path:
+        """Save the painting as a timestamped PNG in `folder`, with its stroke log beside it
+        (same name, `.strokes`). Returns the PNG's path."""
+        self.end_gesture()
+        folder = Path(folder)
+        if not folder.is_dir():
+            raise ArtkitError(f"Can't save in '{folder}': that folder does not exist.")
+        png = storage.timestamped_name(folder, now)
+        self.canvas.save(png, self.provenance())
+        try:
+            self.log.save(png.with_suffix(".strokes"))
+        except OSError as error:
+            raise ArtkitError(f"Saved '{png.name}' but not its stroke log: "
+                              f"{error.strerror or error}.") from None
+        return png
+
+    # -- measuring -------------------------------------------------------------------------
+    def coverage(self, reference: np.ndarray, step: int = 3) -> float:
+        """Fraction of pixels that differ from `reference` (a snapshot), on a grid of every
+        `step`-th pixel so it is cheap enough to ask every few frames."""
+        now = self.canvas.pixels()[::step, ::step, :3]
+        then = reference[::step, ::step, :3]
+        return float(np.any(now != then, axis=2).mean())
