@@ -38,6 +38,14 @@ def test_without_friction_the_discriminator_never_settles():
     assert np.abs(g[-200:]).max() > 0.15
 
 
+def test_too_big_a_step_leaves_the_discriminator_flipping_forever():
+    history = part1.train_part1(steps=400, lr=5.0, seed=0)
+    w = history["d_weight"][-100:]
+    assert part1.sign_changes(w) == 99  # a new mind every single step
+    assert np.abs(w).min() > 0.05
+    assert abs(history["g"][-100:].mean() - 1.0) < 0.05
+
+
 @pytest.mark.parametrize("loss", ["mse", "bce"])
 @pytest.mark.parametrize("w, g", [(0.3, 0.2), (-0.7, 1.4), (1.5, -0.4)])
 def test_hand_derived_gradients_match_finite_differences(loss, w, g):

@@ -28,24 +28,27 @@ BCE loss (the book's fix):
 Read the generator's gradient: dL/dg has the sign of -w, so G always moves g in the direction
 the discriminator currently rewards. While g < 1, D learns w > 0 ("bigger is more real") and g
 climbs; once g passes 1 the fake is the bigger number, D flips w negative and g is pushed back.
-So D keeps changing its mind: w swings back and forth across 0, and it can never hold an edge,
-because every position it takes is one the generator follows. The only place where neither
+So D changes its mind: w swings back and forth across 0, and no edge it finds lasts, because
+the generator follows every position it takes. The only place where neither
 player wants to move is g = 1, w = 0, where D says 0.5 to everything: it cannot tell real from
 fake.
 
-Near that point (e = g - r, small w, BCE, time measured in learning-rate units):
+Near that point (e = g - r, small w, BCE, time measured in learning-rate units; MSE gives the
+same picture with every coefficient halved):
 
     dw/dt ~ -e/2 - (r^2 / 2) w        de/dt ~ w / 2
 
-which is the two-player game f = w * e of `artkit.gan.games` (a pure rotation, where plain
-gradient steps never settle) plus a friction term -(r^2/2) w. The friction comes from the real
+which is the two-player game f = w * e of `artkit.gan.games` (w plays x and minimises, e plays
+y and maximises: a pure rotation, where plain gradient steps never settle) plus a friction
+term -(r^2/2) w. The friction comes from the real
 sample: with no bias, the weight that scores the real value also scores the fake, so D cannot
 push one score without dragging the other. With r = 1 the friction wins: the swings die away
 and d_real, d_fake both come to rest at 0.5. Move the true value to 0 (`real=0.0,
 g_start=1.0`) and the friction is gone: that is the "Dirac GAN" of Mescheder, Geiger and
 Nowozin (2018), where D keeps swinging for thousands of steps (only a weak second-order drag
-from the non-saturating generator loss slows it). Bigger GANs get no free friction, which is
-why the x*y game and its fixes matter.
+from the non-saturating generator loss shrinks the swings, slowly). Too big a learning rate
+(MSE, lr=5) also keeps D from settling: it overshoots every step and ends in a 2-step cycle.
+Bigger GANs get no free friction, which is why the x*y game and its fixes matter.
 
 No torch here: numpy for the arithmetic, matplotlib (imported lazily) for the plot.
 """
