@@ -73,6 +73,16 @@ def _choice(value, allowed, what: str):
     return key
 
 
+def _refuse_non_numbers(name: str, args) -> None:
+    """After skia refused a call: raise a plain ArtkitError if an argument isn't a number."""
+    for value in args:
+        if not isinstance(value, numbers.Real) or isinstance(value, bool):
+            raise ArtkitError(
+                f"{name}() needs numbers, but got {value!r}; write something like "
+                f"{name}(100, 100, ...)."
+            ) from None
+
+
 def _numbers_only(method):
     """Turn skia's TypeError for a non-number argument into a plain ArtkitError.
 
@@ -85,12 +95,7 @@ def _numbers_only(method):
         try:
             return method(self, *args, **kwargs)
         except TypeError:
-            for value in list(args) + list(kwargs.values()):
-                if not isinstance(value, numbers.Real) or isinstance(value, bool):
-                    raise ArtkitError(
-                        f"{name}() needs numbers, but got {value!r}; write something like "
-                        f"{name}(100, 100, ...)."
-                    ) from None
+            _refuse_non_numbers(name, list(args) + list(kwargs.values()))
             raise
 
     return checked
@@ -194,6 +199,13 @@ class Canvas:
         self._stroke_paint.setStrokeCap(_CAPS[style.cap])
         self._stroke_paint.setStrokeJoin(_JOINS[style.join])
         self._font.setSize(style.text_size)
+        self._update_flags()
+
+    def _update_flags(self) -> None:
+        # Two booleans the primitives test on every call, kept in step with the style.
+        style = self._style
+        self._filling = style.fill is not None
+        self._stroking = style.stroke is not None and style.weight > 0
 
     def _colour(self, args) -> tuple[int, int, int, int]:
         if not args:
@@ -205,18 +217,22 @@ class Canvas:
         rgba = self._colour(colour)
         self._style.fill = rgba
         self._fill_paint.setColor(_argb(rgba))
+        self._filling = True
 
     def no_fill(self) -> None:
         self._style.fill = None
+        self._filling = False
 
     def stroke(self, *colour) -> None:
         """Outline shapes and draw lines in this colour."""
         rgba = self._colour(colour)
         self._style.stroke = rgba
         self._stroke_paint.setColor(_argb(rgba))
+        self._stroking = self._style.weight > 0
 
     def no_stroke(self) -> None:
         self._style.stroke = None
+        self._stroking = False
 
     @_numbers_only
     def stroke_weight(self, weight: float) -> None:
@@ -226,6 +242,7 @@ class Canvas:
             raise ArtkitError("stroke_weight() got NaN (not a number); check the maths that made it.")
         self._style.weight = weight
         self._stroke_paint.setStrokeWidth(max(weight, 0.0))
+        self._update_flags()
 
     def stroke_cap(self, cap: str) -> None:
         """Line ends: ROUND (default), SQUARE (flat at the end point) or PROJECT (flat, extended)."""
@@ -332,26 +349,31 @@ class Canvas:
         """Make every pixel fully transparent."""
         self.sk.clear(skia.ColorTRANSPARENT)
 
-    def _fill_and_stroke(self, draw) -> None:
-        """Call draw(paint) with the fill paint, then the stroke paint (p5's order)."""
-        style = self._style
-        if style.fill is not None:
-            draw(self._fill_paint)
-        if style.stroke is not None and style.weight > 0:
-            draw(self._stroke_paint)
+    def _both(self, draw, *args) -> None:
+        """draw(*args, paint) with the fill paint, then the stroke paint (p5's order)."""
+        if self._filling:
+            draw(*args, self._fill_paint)
+        if self._stroking:
+            draw(*args, self._stroke_paint)
 
-    @_numbers_only
+    # The most used primitives check their arguments only when skia refuses them (see
+    # _numbers_only), inline, to keep the per-call cost close to skia's own.
     def point(self, x: float, y: float) -> None:
         """A dot the size of the stroke weight, in the stroke colour."""
-        style = self._style
-        if style.stroke is not None and style.weight > 0:
-            self.sk.drawPoint(x, y, self._stroke_paint)
+        if self._stroking:
+            try:
+                self.sk.drawPoint(x, y, self._stroke_paint)
+            except TypeError:
+                _refuse_non_numbers("point", (x, y))
+                raise
 
-    @_numbers_only
     def line(self, x1: float, y1: float, x2: float, y2: float) -> None:
-        style = self._style
-        if style.stroke is not None and style.weight > 0:
-            self.sk.drawLine(x1, y1, x2, y2, self._stroke_paint)
+        if self._stroking:
+            try:
+                self.sk.drawLine(x1, y1, x2, y2, self._stroke_paint)
+            except TypeError:
+                _refuse_non_numbers("line", (x1, y1, x2, y2))
+                raise
 
     @_numbers_only
     def rect(self, x: float, y: float, w: float, h: float | None = None, *radii: float) -> None:
@@ -359,7 +381,7 @@ class Canvas:
         corners, or four (top-left, top-right, bottom-right, bottom-left)."""
         box = _box(self._style.rect_mode, x, y, w, w if h is None else h)
         if not radii:
-            self._fill_and_stroke(lambda paint: self.sk.drawRect(box, paint))
+            self._both(self.sk.drawRect, box)
             return
         if len(radii) == 1:
             radii = radii * 4
@@ -369,7 +391,7 @@ class Canvas:
         corners = [skia.Point(min(max(r, 0.0), limit), min(max(r, 0.0), limit)) for r in radii]
         rrect = skia.RRect()
         rrect.setRectRadii(box, corners)
-        self._fill_and_stroke(lambda paint: self.sk.drawRRect(rrect, paint))
+        self._both(self.sk.drawRRect, rrect)
 
     @_numbers_only
     def square(self, x: float, y: float, size: float, *radii: float) -> None:
@@ -379,16 +401,22 @@ class Canvas:
     def ellipse(self, x: float, y: float, w: float, h: float | None = None) -> None:
         """An ellipse read by ellipse_mode (CENTER: centre x, y, width w, height h)."""
         box = _box(self._style.ellipse_mode, x, y, w, w if h is None else h)
-        self._fill_and_stroke(lambda paint: self.sk.drawOval(box, paint))
+        self._both(self.sk.drawOval, box)
 
-    @_numbers_only
     def circle(self, x: float, y: float, d: float) -> None:
         """A circle of diameter d (centred on x, y in the default ellipse_mode)."""
-        if self._style.ellipse_mode == CENTER:
-            r = abs(d) * 0.5  # the common case, without building a Rect
-            self._fill_and_stroke(lambda paint: self.sk.drawCircle(x, y, r, paint))
-        else:
+        if self._style.ellipse_mode != CENTER:
             self.ellipse(x, y, d, d)
+            return
+        try:
+            r = abs(d) * 0.5  # the common case, without building a Rect
+            if self._filling:
+                self.sk.drawCircle(x, y, r, self._fill_paint)
+            if self._stroking:
+                self.sk.drawCircle(x, y, r, self._stroke_paint)
+        except TypeError:
+            _refuse_non_numbers("circle", (x, y, d))
+            raise
 
     @_numbers_only
     def arc(self, x: float, y: float, w: float, h: float, start: float, stop: float,
@@ -402,7 +430,7 @@ class Canvas:
             mode = _choice(mode, (OPEN, CHORD, PIE), "arc()'s mode")
         box = _box(self._style.ellipse_mode, x, y, w, h)
         if not stop - start < _TWO_PI - 1e-9:
-            self._fill_and_stroke(lambda paint: self.sk.drawOval(box, paint))
+            self._both(self.sk.drawOval, box)
             return
         rx, ry = box.width() / 2.0, box.height() / 2.0
         # p5 aims each angle along a ray from the centre; skia's are parametric: convert.
@@ -410,7 +438,7 @@ class Canvas:
         t1 = math.atan2(rx * math.sin(stop), ry * math.cos(stop))
         sweep = (t1 - t0) % _TWO_PI
         if sweep < 1e-9:
-            self._fill_and_stroke(lambda paint: self.sk.drawOval(box, paint))
+            self._both(self.sk.drawOval, box)
             return
         start_deg, sweep_deg = math.degrees(t0), math.degrees(sweep)
         style = self._style
@@ -421,7 +449,7 @@ class Canvas:
                 path.lineTo(box.centerX(), box.centerY())
             path.close()
             self.sk.drawPath(path, self._fill_paint)
-        if style.stroke is not None and style.weight > 0:
+        if self._stroking:
             path = skia.Path()
             path.arcTo(box, start_deg, sweep_deg, True)
             if mode == PIE:
@@ -438,7 +466,7 @@ class Canvas:
         path.lineTo(x2, y2)
         path.lineTo(x3, y3)
         path.close()
-        self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+        self._both(self.sk.drawPath, path)
 
     @_numbers_only
     def quad(self, x1: float, y1: float, x2: float, y2: float,
@@ -449,7 +477,7 @@ class Canvas:
         path.lineTo(x3, y3)
         path.lineTo(x4, y4)
         path.close()
-        self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+        self._both(self.sk.drawPath, path)
 
     @_numbers_only
     def bezier(self, x1: float, y1: float, cx1: float, cy1: float,
@@ -458,7 +486,7 @@ class Canvas:
         path = skia.Path()
         path.moveTo(x1, y1)
         path.cubicTo(cx1, cy1, cx2, cy2, x2, y2)
-        self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+        self._both(self.sk.drawPath, path)
 
     @_numbers_only
     def curve(self, x1: float, y1: float, x2: float, y2: float,
@@ -467,7 +495,7 @@ class Canvas:
         path = skia.Path()
         path.moveTo(x2, y2)
         _catmull_rom_to(path, (x1, y1), (x2, y2), (x3, y3), (x4, y4), self._style.curve_tightness)
-        self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+        self._both(self.sk.drawPath, path)
 
     # ------------------------------------------------------------ shapes
     def begin_shape(self, kind: str | None = None) -> None:
@@ -519,13 +547,15 @@ class Canvas:
         self._shape, self._shape_kind = None, None
         if kind is None:
             path = skia.Path()
-            for contour in contours:
-                _add_contour(path, contour, close is not None, self._style.curve_tightness)
-            self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+            for number, contour in enumerate(contours):
+                # The outline closes on CLOSE; holes (contours) always close, as in p5.
+                _add_contour(path, contour, number > 0 or close is not None,
+                             self._style.curve_tightness)
+            self._both(self.sk.drawPath, path)
             return
         points = [(r[-2], r[-1]) for contour in contours for r in contour]
         if kind == POINTS:
-            if self._style.stroke is not None and self._style.weight > 0:
+            if self._stroking:
                 self.sk.drawPoints(skia.Canvas.kPoints_PointMode,
                                    [skia.Point(x, y) for x, y in points], self._stroke_paint)
             return
@@ -536,7 +566,7 @@ class Canvas:
                 path.lineTo(*p)
             if closed:
                 path.close()
-            self._fill_and_stroke(lambda paint: self.sk.drawPath(path, paint))
+            self._both(self.sk.drawPath, path)
 
     # ------------------------------------------------------------ text and images
     @_numbers_only

@@ -209,6 +209,9 @@ _HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
 
 
 def _is_number(x) -> bool:
+    kind = type(x)
+    if kind is int or kind is float:   # the common case, without the slower ABC check
+        return True
     return isinstance(x, numbers.Real) and not isinstance(x, bool)
 
 
@@ -265,6 +268,8 @@ class ColourMode:
             checked.append(float(m))
         object.__setattr__(self, "kind", kind_key)
         object.__setattr__(self, "maxes", tuple(checked))
+        # True when numbers are plain 0-255 RGB, so to_rgba can take its fast path.
+        object.__setattr__(self, "bytes_rgb", kind_key == RGB and self.maxes == (255.0,) * 4)
 
 
 ColorMode = ColourMode
@@ -311,6 +316,10 @@ def to_rgba(value, mode=None) -> tuple[int, int, int, int]:
     names and hex codes mean the same in every mode. Bad input raises an ArtkitError whose
     message says what to write instead.
     """
+    if type(value) is tuple and (mode is None or getattr(mode, "bytes_rgb", False)):
+        fast = _byte_tuple(value)
+        if fast is not None:
+            return fast
     if isinstance(value, str):
         return _parse_string(value)
     if _is_number(value):
@@ -338,6 +347,21 @@ def to_rgba(value, mode=None) -> tuple[int, int, int, int]:
         f"I can't use {value!r} as a colour: give a name like 'red', a code like '#ff8800' "
         "or numbers like (255, 136, 0)."
     )
+
+
+def _byte_tuple(values: tuple):
+    """(r, g, b[, a]) already as ints 0-255 in plain RGB mode: the hot path of fill()/stroke()."""
+    if len(values) == 3:
+        r, g, b = values
+        a = 255
+    elif len(values) == 4:
+        r, g, b, a = values
+    else:
+        return None
+    for v in (r, g, b, a):
+        if type(v) is not int or v < 0 or v > 255:
+            return None
+    return (r, g, b, a)
 
 
 def _check_numbers(values) -> None:
