@@ -34,7 +34,7 @@ def _ours(function, *args):
 
 
 @pytest.mark.parametrize("example", shapes.WORKED_EXAMPLES,
-                         ids=lambda ex: f"{'T' if ex.transposed else ''}{ex.input_size}->{ex.expected}")
+                         ids=lambda ex: f"{'T' * ex.transposed}{ex.input_size}->{ex.expected}")
 def test_the_seven_worked_examples(example):
     assert example.output() == example.expected
     assert shapes.torch_output_size(example.input_size, example.kernel, example.stride,

@@ -26,7 +26,7 @@ def register(gan_subparsers) -> None:
     xy.add_argument("--lr", type=float, default=0.1, help="step size eta (default 0.1)")
     xy.add_argument("--steps", type=int, default=500, help="number of steps (default 500)")
     xy.add_argument("--start", type=_point, default=(1.0, 0.0), metavar="X,Y",
-                    help="starting point (default 1,0)")
+                    help="starting point (default 1,0; write --start=-2,3 when x is negative)")
     xy.add_argument("--gamma", type=float, default=None,
                     help="consensus optimisation's pull towards 0 (default 0.2)")
     xy.add_argument("--out", default="gan-xy", help="folder for the figures (default gan-xy)")
@@ -43,9 +43,12 @@ def register(gan_subparsers) -> None:
     )
     shapes.add_argument("--input", type=_size, metavar="N|HxW", help="input size, e.g. 28 or 32x24")
     shapes.add_argument("--kernel", type=_size, metavar="K|KHxKW", help="kernel size")
-    shapes.add_argument("--stride", type=_size, default=(1, 1), metavar="S|SHxSW", help="stride (default 1)")
-    shapes.add_argument("--padding", type=_size, default=(0, 0), metavar="P|PHxPW", help="padding (default 0)")
-    shapes.add_argument("--dilation", type=_size, default=(1, 1), metavar="D|DHxDW", help="dilation (default 1)")
+    shapes.add_argument("--stride", type=_size, default=(1, 1), metavar="S|SHxSW",
+                        help="stride (default 1)")
+    shapes.add_argument("--padding", type=_size, default=(0, 0), metavar="P|PHxPW",
+                        help="padding (default 0)")
+    shapes.add_argument("--dilation", type=_size, default=(1, 1), metavar="D|DHxDW",
+                        help="dilation (default 1)")
     shapes.add_argument("--output-padding", type=_size, default=(0, 0), metavar="OP|OPHxOPW",
                         help="extra size on one side, transposed only (default 0)")
     shapes.add_argument("--transposed", action="store_true", help="a transposed convolution")
@@ -55,15 +58,16 @@ def register(gan_subparsers) -> None:
 
 def _size(text: str) -> tuple:
     """Parse '28' or '32x24' into (height, width)."""
-    parts = text.lower().replace("×", "x").split("x")
+    problem = argparse.ArgumentTypeError(
+        f"{text!r} is not a size; write a whole number like 28 or HxW like 32x24")
     try:
-        values = tuple(int(part) for part in parts)
+        values = tuple(int(part) for part in text.lower().replace("×", "x").split("x"))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size; write a whole number like 28 or HxW like 32x24")
+        raise problem from None
     if len(values) == 1:
         values = values * 2
     if len(values) != 2:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size; write a whole number like 28 or HxW like 32x24")
+        raise problem
     return values
 
 
@@ -83,13 +87,17 @@ def run_xy(args) -> int:
         raise ArtkitError("--steps must be at least 1; try --steps 500.")
     if not 0 < args.lr < 2:
         raise ArtkitError("--lr must be between 0 and 2 (exclusive); try --lr 0.1.")
+    if args.start == (0.0, 0.0):
+        raise ArtkitError("a game started at (0, 0) never moves; start somewhere else, "
+                          "e.g. --start 1,0.")
     gamma = games.DEFAULT_GAMMA if args.gamma is None else args.gamma
     if gamma < 0:
         raise ArtkitError("--gamma must be 0 or more; try --gamma 0.2.")
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as error:
-        raise ArtkitError(f"cannot make the folder {args.out!r} ({error.strerror}); choose another with --out.")
+        raise ArtkitError(f"cannot make the folder {args.out!r} ({error.strerror}); choose "
+                          "another with --out.")
     runs = games.run_all(args.lr, args.steps, start=args.start, gamma=gamma)
     print(games.radius_table(runs, args.lr, args.steps, start=args.start))
     paths = games.plot_all(runs, args.out, lr=args.lr)
@@ -110,7 +118,14 @@ def run_shapes(args) -> int:
 
     if args.model:
         if args.input is not None or args.kernel is not None:
-            raise ArtkitError("--model prints a whole model's shapes; leave out --input and --kernel.")
+            raise ArtkitError("--model prints a whole model's shapes; leave out --input and "
+                              "--kernel.")
+        try:
+            import torch
+        except ImportError:
+            raise ArtkitError("model shape tables need torch; install it with "
+                              "`pip install artkit[gan]`.") from None
+        torch.set_num_threads(1)  # a dummy forward pass needs no more, and the UI may be running
         print(shapes.model_shape_report(args.model))
         return 0
     if args.input is None and args.kernel is None:
@@ -119,7 +134,8 @@ def run_shapes(args) -> int:
         print(shapes.worked_examples_text(check_with_torch=_torch_available()))
         return 0
     if args.input is None or args.kernel is None:
-        raise ArtkitError("give both --input and --kernel (e.g. --input 28 --kernel 4 --stride 2 --padding 1).")
+        raise ArtkitError("give both --input and --kernel (e.g. --input 28 --kernel 4 "
+                          "--stride 2 --padding 1).")
     print(shapes.explain_layer(
         args.input, args.kernel, stride=args.stride, padding=args.padding,
         dilation=args.dilation, output_padding=args.output_padding, transposed=args.transposed,

@@ -184,7 +184,8 @@ class Method:
 METHODS = {
     "simultaneous": Method("simultaneous", "Simultaneous", "both step at once"),
     "alternating": Method("alternating", "Alternating", "y steps after seeing x's new value"),
-    "extragradient": Method("extragradient", "Extragradient", "trial step, then step with its gradient"),
+    "extragradient": Method("extragradient", "Extragradient",
+                            "trial step, then step with its gradient"),
     "optimistic": Method("optimistic", "Optimistic (OGDA)", "step with 2*grad - previous grad"),
     "consensus": Method("consensus", "Consensus", "also descend gamma*|v|^2/2"),
 }
@@ -223,7 +224,8 @@ class GameRun:
         return "orbits, bounded"
 
 
-def play(method: str, lr: float, steps: int, start=(1.0, 0.0), gamma: float = DEFAULT_GAMMA) -> GameRun:
+def play(method: str, lr: float, steps: int, start=(1.0, 0.0),
+         gamma: float = DEFAULT_GAMMA) -> GameRun:
     """Run one update rule and return a `GameRun`."""
     if method not in _STEPPERS:
         raise ArtkitError(f"unknown update rule {method!r}; choose one of {', '.join(METHODS)}.")
@@ -233,12 +235,14 @@ def play(method: str, lr: float, steps: int, start=(1.0, 0.0), gamma: float = DE
         else:
             path = _STEPPERS[method](lr, steps, start)
     if not np.all(np.isfinite(path)):
-        raise ArtkitError(f"{METHODS[method].label} ran off to infinity; use fewer steps or a smaller learning rate than {lr:g}.")
+        raise ArtkitError(f"{METHODS[method].label} ran off to infinity; use fewer steps or a "
+                          f"smaller learning rate than {lr:g}.")
     setting = f"gamma = {gamma:g}" if method == "consensus" else ""
     return GameRun(METHODS[method], path, radius(path), growth_factor(method, lr, gamma), setting)
 
 
-def run_all(lr: float = 0.1, steps: int = 500, start=(1.0, 0.0), gamma: float = DEFAULT_GAMMA) -> dict:
+def run_all(lr: float = 0.1, steps: int = 500, start=(1.0, 0.0),
+            gamma: float = DEFAULT_GAMMA) -> dict:
     """Every update rule from the same start: dict name -> `GameRun`, simultaneous first."""
     return {name: play(name, lr, steps, start, gamma) for name in METHODS}
 
@@ -247,9 +251,11 @@ def radius_table(runs: dict, lr: float, steps: int, start=(1.0, 0.0)) -> str:
     """A plain-text table: each rule's radius after `steps` steps and its growth factor."""
     r0 = float(np.hypot(*start))
     lines = [
-        f"f(x, y) = x*y, x descends, y ascends; lr = {lr:g}, {steps} steps, start radius {r0:g}",
+        f"f(x, y) = x*y, x descends, y ascends; lr = {lr:g}, "
+        f"{steps} step{'s' if steps != 1 else ''}, start radius {r0:g}",
         f"continuous time (the circle): radius stays {r0:g}",
-        f"simultaneous, closed form: r0 * (1 + lr^2)^(n/2) = {float(simultaneous_radius(r0, lr, steps)):.6g}",
+        "simultaneous, closed form: r0 * (1 + lr^2)^(n/2) = "
+        f"{float(simultaneous_radius(r0, lr, steps)):.6g}",
         "",
         f"{'update rule':<30}{'radius after':>14}{'per-step factor':>17}  verdict",
     ]
@@ -293,8 +299,11 @@ def plot_all(runs: dict, out_dir, lr: float) -> list:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    os.makedirs(out_dir, exist_ok=True)
     sim = runs["simultaneous"]
+    if sim.radii[0] == 0:
+        raise ArtkitError("a game started at (0, 0) never moves, so there is nothing to plot; "
+                          "start somewhere else, e.g. 1,0.")
+    os.makedirs(out_dir, exist_ok=True)
     steps = len(sim.path) - 1
     start = tuple(sim.path[0])
     circle = continuous(lr, steps, start)
@@ -317,7 +326,7 @@ def plot_all(runs: dict, out_dir, lr: float) -> list:
     left.plot(step, sim.path[:, 1], color="tab:orange", linewidth=1.6, label="y (maximises)")
     left.set_xlabel("step")
     left.set_ylabel("value")
-    left.set_title(f"x and y over time: amplitude {sim.radii[0]:g} -> {sim.final_radius:.3g} "
+    left.set_title(f"x and y over time: amplitude {sim.radii[0]:.3g} -> {sim.final_radius:.3g} "
                    f"after {steps} steps", fontsize=10)
     left.legend(loc="upper left", fontsize=8)
     _orbit(right, sim, full_circle,
@@ -329,7 +338,7 @@ def plot_all(runs: dict, out_dir, lr: float) -> list:
     paths.append(path)
 
     fig, axes = plt.subplots(2, 3, figsize=(14, 9.4), constrained_layout=True)
-    fig.suptitle(f"The x*y game, {steps} steps of lr = {lr:g} from radius {sim.radii[0]:g}: "
+    fig.suptitle(f"The x*y game, {steps} steps of lr = {lr:g} from radius {sim.radii[0]:.3g}: "
                  "the fixes side by side (colour runs from early to late)", fontsize=13)
     for ax, run in zip(axes.flat, runs.values()):
         _orbit(ax, run, full_circle,

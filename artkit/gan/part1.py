@@ -131,7 +131,8 @@ def train_part1(steps: int = 400, lr: float = 0.2, seed: int = 0, *, loss: str =
         # ... then G learns through the discriminator it has just faced.
         g -= lr * gradients(w, g, loss, real)["g"]
         if not (np.isfinite(w) and np.isfinite(g)):
-            raise ArtkitError(f"training blew up at step {i + 1}; try a smaller learning rate than {lr}.")
+            raise ArtkitError(f"training blew up at step {i + 1}; try a smaller learning rate "
+                              f"than {lr}.")
         d_loss, g_loss = _losses(w, g, loss, real)
         history["step"][i] = i + 1
         history["g"][i] = g

@@ -232,7 +232,8 @@ def worked_examples_text(check_with_torch: bool = False) -> str:
     lines.append(header + "   why")
     for ex in WORKED_EXAMPLES:
         kind = "transposed conv" if ex.transposed else "conv"
-        row = f"  {kind + f' k{ex.kernel} s{ex.stride} p{ex.padding}':<26}{ex.input_size:>4}{ex.output():>5}"
+        layer = f"{kind} k{ex.kernel} s{ex.stride} p{ex.padding}"
+        row = f"  {layer:<26}{ex.input_size:>4}{ex.output():>5}"
         if check_with_torch:
             got = torch_output_size(ex.input_size, ex.kernel, ex.stride, ex.padding,
                                     transposed=ex.transposed)[0]
