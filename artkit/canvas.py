@@ -569,10 +569,13 @@ class Canvas:
             self._both(self.sk.drawPath, path)
 
     # ------------------------------------------------------------ text and images
-    @_numbers_only
     def text(self, s, x: float, y: float) -> None:
-        """Write `s` in the fill colour at (x, y), placed by text_align (default: left, baseline).
-        Lines split on newlines, 1.25 x the text size apart."""
+        """Write `s` (anything; it is turned into text) in the fill colour at (x, y), placed by
+        text_align (default: left, baseline). Lines split on newlines, 1.25 x the size apart."""
+        for value in (x, y):
+            if not isinstance(value, numbers.Real) or isinstance(value, bool):
+                raise ArtkitError(f"text() needs numbers for x and y, but got {value!r}; "
+                                  "write something like text('hi', 100, 100).")
         if self._style.fill is None:
             return
         lines = str(s).split("\n")
@@ -674,7 +677,7 @@ class Canvas:
         if path.is_dir():
             raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
         rgba = _unpremultiply(self._pixels)
-        picture = Image.fromarray(rgba, "RGBA")
+        picture = Image.fromarray(rgba)  # (H, W, 4) uint8 is read as RGBA
         options = {}
         if fmt == "PNG":
             info = PngImagePlugin.PngInfo()

@@ -454,6 +454,8 @@ def test_translate_rotate_move_a_rect_where_expected():
     (lambda c: c.vertex(1, 2), "between begin_shape"),
     (lambda c: c.end_shape(), "without a begin_shape"),
     (lambda c: c.fill(), "colour is missing"),
+    (lambda c: c.text("hi", "left", 5), "text() needs numbers"),
+    (lambda c: c.pop(), "without a push()"),
 ])
 def test_mistakes_give_plain_errors_and_the_canvas_survives(call, words):
     canvas = Canvas(10, 10)
@@ -528,6 +530,17 @@ def test_save_into_a_read_only_folder(tmp_path):
             Canvas(4, 4).save(locked / "x.png")
     finally:
         locked.chmod(0o700)
+
+
+def test_permission_denied_while_writing_is_plain(tmp_path, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Image.Image, "save", refuse)
+    target = tmp_path / "x.png"
+    with pytest.raises(ArtkitError) as info:
+        Canvas(4, 4).save(target)
+    assert str(info.value) == f"Can't save to '{target}': permission denied; pick another folder."
 
 
 def test_save_jpeg(tmp_path):
