@@ -12,7 +12,10 @@ import difflib
 
 from artkit.brushes.base import Brush
 from artkit.brushes.dabs import DabsBrush, SquaresBrush
-from artkit.brushes.lines import DiagonalBrush, SprinklesBrush
+from artkit.brushes.flow import (BroadShortBrush, CurvesBrush, FlowBrush, FlowGreyBrush,
+                                 FlowWeightedBrush)
+from artkit.brushes.lines import (DiagonalBrush, MouseDirectionBrush, SprinklesBrush,
+                                  TextureBrush)
 from artkit.errors import ArtkitError
 
 __all__ = ["Brush", "BRUSHES", "make_brush", "brush_names"]
@@ -20,7 +23,8 @@ __all__ = ["Brush", "BRUSHES", "make_brush", "brush_names"]
 BRUSHES: dict[str, type[Brush]] = {
     cls.name: cls
     for cls in (
-        DabsBrush, SquaresBrush, SprinklesBrush, DiagonalBrush,
+        DabsBrush, SquaresBrush, SprinklesBrush, DiagonalBrush, FlowBrush, FlowGreyBrush,
+        FlowWeightedBrush, BroadShortBrush, CurvesBrush, MouseDirectionBrush, TextureBrush,
     )
 }
 

@@ -1,6 +1,6 @@
 """Straight-line brushes: sprinkles (stars), diagonal hatching, lines that follow the hand, and
-black-and-white texture. Each touch is a clump of lines drawn as one path, coloured from the
-source at the touch (so crossings inside a clump don't darken)."""
+black-and-white texture. Each touch is a clump of lines; each line takes the source colour under
+its middle (lines of a clump that share a colour are drawn as one path)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from artkit.brushes.base import Brush, scatter, to_rgba
+from artkit.brushes.base import Brush, resample_path, scatter, to_rgba
 from artkit.strokes import LINE, Strokes
 
 
@@ -21,7 +21,7 @@ def _lines(starts: np.ndarray, angles: np.ndarray, lengths: np.ndarray) -> np.nd
 
 @dataclasses.dataclass
 class LineClumpBrush(Brush):
-    """A clump of `count` lines per touch, all in the colour under the touch."""
+    """A clump of `count` lines per touch, each in the colour under its middle."""
 
     base_size = 16.0
     size: float = 16.0
@@ -40,7 +40,10 @@ class LineClumpBrush(Brush):
         raise NotImplementedError
 
     def colours(self, source, centres, segs, rng) -> np.ndarray:
-        return to_rgba(source.colour_at(centres[:, 0], centres[:, 1]), self.alpha)
+        """(M, count, 4) colours: the source under each line's middle."""
+        mid = segs.mean(axis=2).reshape(-1, 2)
+        return to_rgba(source.colour_at(mid[:, 0], mid[:, 1]), self.alpha).reshape(
+            segs.shape[0], segs.shape[1], 4)
 
     def touch(self, source, centres, rng, headings) -> Strokes:
         centres = np.asarray(centres, np.float32)
@@ -93,3 +96,115 @@ class DiagonalBrush(LineClumpBrush):
         # Centre each line on its start point so the clump sits on the pointer.
         starts = starts - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
         return _lines(starts, angles, lengths)
+
+
+@dataclasses.dataclass
+class MouseDirectionBrush(LineClumpBrush):
+    name = "mouse_direction"
+    summary = "strokes that follow the way the mouse moves, like a real brush dragged along"
+
+    count: int = 7
+    weight: float = 2.0
+    alpha: float = 75.0
+    length: float = 2.2           # in sizes
+    jitter: float = 0.08          # radians of wobble around the hand's direction
+    drag: int = 8                 # autopaint: touches per imaginary drag of the hand
+    wander: float = 0.35          # autopaint: how much an imaginary drag turns per touch
+
+    def __post_init__(self):
+        self._heading = None       # the last direction the pointer moved (for held moments)
+        self._last = None
+
+    def stroke(self, source, path, rng):
+        path = np.asarray(path, dtype=np.float32).reshape(-1, 2)
+        if len(path) == 0:
+            return self.empty()
+        # A pointer that hasn't moved since the last frame keeps the last heading, as long as
+        # it is where the previous stroke ended (the same drag); otherwise it lays nothing.
+        if self._last is not None and len(path) >= 1:
+            joined = np.concatenate([self._last[None], path])
+            if float(np.hypot(*(path[0] - self._last))) <= 3 * self.size:
+                path = joined
+        self._last = path[-1].copy()
+        centres, headings = resample_path(path, self.spacing())
+        if headings is None:
+            if self._heading is None:
+                return self.empty()
+            headings = np.full(len(centres), self._heading, np.float32)
+        self._heading = float(headings[-1])
+        return self.touch(source, centres, rng, headings)
+
+    def autopaint(self, source, n, rng):
+        """n touches along imaginary drags of the hand: random starts and headings that turn
+        a little at every touch."""
+        n = int(n)
+        if n <= 0:
+            return self.empty()
+        per = max(1, int(self.drag))
+        drags = -(-n // per)
+        start = rng.uniform((0, 0), (source.width, source.height), (drags, 1, 2))
+        turn = rng.normal(0.0, self.wander, (drags, per))
+        turn[:, 0] = rng.uniform(0.0, 2 * math.pi, drags)
+        headings = np.cumsum(turn, axis=1)
+        steps = np.stack([np.cos(headings), np.sin(headings)], -1) * self.spacing()
+        centres = start + np.cumsum(steps, axis=1) - steps[:, :1]
+        # Start each drag so that its middle lands on the random point.
+        centres -= (centres[:, -1:] - centres[:, :1]) * 0.5
+        centres = centres.reshape(-1, 2)[:n].astype(np.float32)
+        return self.touch(source, centres, rng, headings.reshape(-1)[:n].astype(np.float32))
+
+    def segments(self, centres, rng, headings):
+        m, count = len(centres), max(1, int(self.count))
+        if headings is None:
+            headings = rng.uniform(0.0, 2 * math.pi, m).astype(np.float32)
+        angles = (headings[:, None] + rng.normal(0.0, self.jitter, (m, count))).astype(np.float32)
+        # Bristles side by side across the direction of travel, staggered along it.
+        across = rng.normal(0.0, 0.35 * self.size, (m, count)).astype(np.float32)
+        along = rng.uniform(-0.3, 0.3, (m, count)).astype(np.float32) * self.size
+        normal = np.stack([-np.sin(headings), np.cos(headings)], -1)[:, None, :]
+        forward = np.stack([np.cos(headings), np.sin(headings)], -1)[:, None, :]
+        lengths = (self.length * self.size * rng.uniform(0.6, 1.0, (m, count))).astype(np.float32)
+        mid = centres[:, None, :] + normal * across[..., None] + forward * along[..., None]
+        starts = mid - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
+        return _lines(starts.astype(np.float32), angles, lengths)
+
+
+@dataclasses.dataclass
+class TextureBrush(LineClumpBrush):
+    name = "texture"
+    summary = "random high-contrast black and white translucent lines (a texture layer)"
+
+    count: int = 8
+    weight: float = 1.2
+    alpha: float = 45.0
+    length: float = 1.6           # in sizes
+    contrast: float = 2.5         # how hard light/dark decide white/black (1 = plain dither)
+
+    def segments(self, centres, rng, headings):
+        m, count = len(centres), max(1, int(self.count))
+        starts = scatter(centres, count, self.size, rng)
+        angles = rng.uniform(0.0, 2 * math.pi, (m, count)).astype(np.float32)
+        lengths = (self.length * self.size * rng.uniform(0.4, 1.0, (m, count))).astype(np.float32)
+        starts = starts - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
+        return _lines(starts, angles, lengths)
+
+    def touch(self, source, centres, rng, headings):
+        centres = np.asarray(centres, np.float32)
+        m, count = len(centres), max(1, int(self.count))
+        segs = self.segments(centres, rng, headings)                   # (M, count, 2, 2)
+        # White with a probability that rises steeply with the brightness under each line's
+        # middle, else black: a high-contrast dither of the picture.
+        mid = segs.mean(axis=2)
+        lum = source.luminance_at(mid[..., 0].ravel(), mid[..., 1].ravel()).reshape(m, count)
+        p_white = np.clip(0.5 + (lum - 0.5) * self.contrast, 0.0, 1.0)
+        white = rng.random((m, count)) < p_white
+        # Whites first within each clump, so a clump is at most two paths.
+        order = np.argsort(~white, axis=1, kind="stable")
+        segs = np.take_along_axis(segs, order[:, :, None, None], axis=1)
+        white = np.take_along_axis(white, order, axis=1).ravel()
+        rgba = np.zeros((m * count, 4), np.uint8)
+        rgba[white, :3] = 255
+        rgba[:, 3] = np.uint8(np.clip(round(self.alpha), 0, 255))
+        group = np.repeat(np.arange(m, dtype=np.int32), count)
+        width = np.full(m * count, self.weight * self.scale, np.float32)
+        return Strokes(LINE, segs.reshape(-1, 2, 2), rgba, width, group)

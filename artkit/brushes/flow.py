@@ -1,0 +1,183 @@
+"""Flow brushes: clumps of hairs that walk along a Perlin noise field (the hairy-portrait look).
+
+Every touch starts a clump of lines at points scattered around it; all lines of all clumps walk
+the field together, one numpy step at a time (`walk`), so the noise costs almost nothing. A
+clump takes the source colour under its centre and is drawn as one path, so its hairs don't
+darken where they cross.
+
+The field: the angle at (x, y) is `noise(x * f, y * f) * 2π * turns` with f = field_scale /
+(the canvas's shorter side), so the pattern has the same number of swirls on any canvas size.
+It belongs to the brush (its own `Noise(field_seed)`), so every stroke of a painting flows the
+same way. Where the source has a clear edge, hairs bend to run along it (`edges`, 0..1): the
+swirls stay in flat areas while eyes, mouths and outlines stay legible.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+
+import numpy as np
+
+from artkit.brushes.base import Brush, scatter, to_rgba
+from artkit.noise import Noise
+from artkit.strokes import CURVE, POLYLINE, Kind, Strokes
+
+# Luminance change per pixel (smoothed) at which an edge fully steers the hairs.
+_EDGE_CONTRAST = 0.02
+
+
+@dataclasses.dataclass
+class FlowBrush(Brush):
+    name = "flow"
+    summary = "clumps of hairs flowing along a noise field, coloured from the source"
+    kind = POLYLINE
+    base_size = 12.0
+
+    size: float = 12.0           # clump width; lengths and weights scale with it
+    lines: int = 8               # hairs per clump
+    steps: int = 12              # segments per hair
+    step: float = 4.0            # segment length in px (at the default size)
+    weight: float = 2.0          # line width in px (at the default size)
+    alpha: float = 60.0          # 0..255
+    grey: bool = False           # colour from luminance instead of the source colour
+    field_scale: float = 2.5     # noise features across the canvas's shorter side
+    turns: float = 2.0           # how far the field's angle swings
+    field_seed: int = 0          # which noise field
+    edges: float = 0.8           # 0..1: how strongly hairs turn to run along the picture's edges
+
+    def __post_init__(self):
+        self._field: Noise | None = None
+        self._field_key = None
+
+    # -- the field --------------------------------------------------------------------------
+    def field(self) -> Noise:
+        key = int(self.field_seed)
+        if self._field is None or self._field_key != key:
+            self._field = Noise(key, octaves=2, falloff=0.5)
+            self._field_key = key
+        return self._field
+
+    def angles(self, source, xy: np.ndarray) -> np.ndarray:
+        """Direction (radians) the hairs take at points xy (K, 2): the noise field's angle,
+        bent towards the source's edge tangent where the picture has a clear edge (`edges`).
+        Running along edges instead of across them keeps faces and shapes legible."""
+        f = np.float32(self.field_scale / min(source.width, source.height))
+        a = self.field()(xy[:, 0] * f, xy[:, 1] * f) * np.float32(2 * math.pi * self.turns)
+        if self.edges <= 0:
+            return a
+        dx, dy = np.cos(a), np.sin(a)
+        tangent = source.gradient_at(xy[:, 0], xy[:, 1])
+        tx, ty = tangent[:, 0], tangent[:, 1]
+        strength = np.hypot(tx, ty) + np.float32(1e-9)
+        # An edge tangent has no sign: take the one closer to the noise direction.
+        sign = np.where(tx * dx + ty * dy < 0, np.float32(-1), np.float32(1)) / strength
+        w = np.minimum(strength * np.float32(1 / _EDGE_CONTRAST), 1) * np.float32(
+            min(self.edges, 1.0))
+        pull = np.float32(3) * w * sign
+        return np.arctan2(dy * (1 - w) + ty * pull, dx * (1 - w) + tx * pull)
+
+    def walk(self, source, starts: np.ndarray, steps: int, step: float) -> np.ndarray:
+        """Hairs through every start point (K, 2): `steps` segments of `step` px along the
+        field, half walked forwards and half backwards, so each hair is centred on its start
+        (where its colour comes from). Returns (K, steps + 1, 2)."""
+        back = steps // 2
+        out = np.empty((len(starts), steps + 1, 2), np.float32)
+        out[:, back] = starts
+        for direction, indices in ((1.0, range(back + 1, steps + 1)), (-1.0, range(back - 1, -1, -1))):
+            pos = starts.astype(np.float32).copy()
+            length = np.float32(step * direction)
+            for i in indices:
+                a = self.angles(source, pos)
+                pos[:, 0] += np.cos(a) * length
+                pos[:, 1] += np.sin(a) * length
+                out[:, i] = pos
+        return out
+
+    # -- marks ------------------------------------------------------------------------------
+    def marks_per_touch(self) -> int:
+        return int(self.lines)
+
+    def segments_per_touch(self) -> int:
+        return int(self.lines) * max(1, int(self.steps))
+
+    def empty(self) -> Strokes:
+        return Strokes.empty(self.kind, max(1, int(self.steps)) + 1)
+
+    def clump_colours(self, source, centres) -> np.ndarray:
+        """(M, 3) float colours of clumps."""
+        if self.grey:
+            lum = source.luminance_at(centres[:, 0], centres[:, 1])
+            return np.repeat(lum[:, None], 3, axis=1)
+        return source.colour_at(centres[:, 0], centres[:, 1])
+
+    def clump_alpha(self, source, centres) -> np.ndarray | float:
+        return self.alpha
+
+    def clump_width(self, source, centres) -> np.ndarray | float:
+        return self.weight * self.scale
+
+    def touch(self, source, centres, rng, headings) -> Strokes:
+        centres = np.asarray(centres, np.float32)
+        m, lines = len(centres), max(1, int(self.lines))
+        steps = max(1, int(self.steps))
+        starts = scatter(centres, lines, 0.5 * self.size, rng).reshape(-1, 2)
+        points = self.walk(source, starts, steps, self.step * self.scale)
+        rgba = to_rgba(self.clump_colours(source, centres), self.clump_alpha(source, centres))
+        width = np.broadcast_to(np.asarray(self.clump_width(source, centres), np.float32), (m,))
+        return Strokes(self.kind, points, np.repeat(rgba, lines, axis=0),
+                       np.repeat(width, lines), np.repeat(np.arange(m, dtype=np.int32), lines))
+
+
+@dataclasses.dataclass
+class FlowGreyBrush(FlowBrush):
+    name = "flow_grey"
+    summary = "the flow brush in greys: each clump's shade is the source's brightness"
+
+    grey: bool = True
+
+
+@dataclasses.dataclass
+class FlowWeightedBrush(FlowBrush):
+    name = "flow_weighted"
+    summary = "flowing hairs whose weight follows brightness: thin in the dark, thick in light"
+
+    thinnest: float = 0.6        # width in the darkest parts (at the default size)
+    thickest: float = 4.5        # width in the lightest parts
+    alpha: float = 55.0
+
+    def clump_width(self, source, centres):
+        lum = source.luminance_at(centres[:, 0], centres[:, 1])
+        return (self.thinnest + (self.thickest - self.thinnest) * lum) * self.scale
+
+
+@dataclasses.dataclass
+class BroadShortBrush(FlowBrush):
+    name = "broad_short"
+    summary = "short broad flowing strokes of constant weight, like a flat brush"
+
+    size: float = 12.0
+    lines: int = 4
+    steps: int = 5
+    step: float = 3.0
+    weight: float = 5.0
+    alpha: float = 50.0
+
+
+@dataclasses.dataclass
+class CurvesBrush(FlowBrush):
+    name = "curves"
+    summary = "long smooth curves along the noise field; dark areas stay very translucent"
+    kind = CURVE
+
+    lines: int = 5
+    steps: int = 8
+    step: float = 7.0
+    weight: float = 2.0
+    alpha: float = 130.0         # in the lightest parts; darker parts fade towards min_alpha
+    min_alpha: float = 12.0
+    darkness_power: float = 1.5  # how quickly alpha falls off in the dark
+
+    def clump_alpha(self, source, centres):
+        lum = source.luminance_at(centres[:, 0], centres[:, 1])
+        return self.min_alpha + (self.alpha - self.min_alpha) * lum ** self.darkness_power
