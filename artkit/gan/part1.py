@@ -108,8 +108,9 @@ def train_part1(steps: int = 400, lr: float = 0.2, seed: int = 0, *, loss: str =
 
     Returns a dict of numpy arrays, one entry per step, measured after that step's updates:
     `step` (1..steps), `g` (the generator's output), `d_weight` (w), `d_real` (D(real)),
-    `d_fake` (D(g)), `d_loss` and `g_loss`. Index 0 is step 1; the starting values are in
-    `history["start"]` as a dict(g=..., d_weight=...).
+    `d_fake` (D(g)), `d_loss` and `g_loss`; index 0 is step 1. It also holds the settings as
+    plain numbers and text (`g_start`, `d_weight_start`, `lr`, `real`, `loss`), so the whole
+    dict can go into `np.savez` without pickling.
     """
     if int(steps) != steps or steps < 1:
         raise ArtkitError(f"steps must be a whole number of at least 1, not {steps!r}.")
@@ -121,7 +122,7 @@ def train_part1(steps: int = 400, lr: float = 0.2, seed: int = 0, *, loss: str =
     rng = np.random.default_rng(seed)
     g = float(rng.normal(0.0, 0.1)) if g_start is None else float(g_start)
     w = float(rng.normal(0.0, 0.1)) if w_start is None else float(w_start)
-    start = {"g": g, "d_weight": w}
+    g_first, w_first = g, w
 
     history = {key: np.empty(steps) for key in HISTORY_KEYS}
     for i in range(steps):
@@ -141,7 +142,8 @@ def train_part1(steps: int = 400, lr: float = 0.2, seed: int = 0, *, loss: str =
         history["d_fake"][i] = sigmoid(w * g)
         history["d_loss"][i] = d_loss
         history["g_loss"][i] = g_loss
-    history["start"] = start
+    history["g_start"] = g_first
+    history["d_weight_start"] = w_first
     history["loss"] = loss
     history["lr"] = float(lr)
     history["real"] = float(real)
@@ -172,8 +174,8 @@ def plot_part1(history: dict, path) -> str:
     import matplotlib.pyplot as plt
 
     step = np.concatenate([[0], history["step"]])
-    g = np.concatenate([[history["start"]["g"]], history["g"]])
-    w = np.concatenate([[history["start"]["d_weight"]], history["d_weight"]])
+    g = np.concatenate([[history["g_start"]], history["g"]])
+    w = np.concatenate([[history["d_weight_start"]], history["d_weight"]])
     real = history.get("real", REAL_VALUE)
     d_real = np.concatenate([[np.nan], history["d_real"]])
     d_fake = np.concatenate([[np.nan], history["d_fake"]])
