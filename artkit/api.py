@@ -1,0 +1,716 @@
+"""The beginner vocabulary: the commands a sketch uses without importing anything.
+
+`__all__` is the course's contract: every name in it is put into each sketch's globals by the
+runner (`from artkit.api import *` gives the same names to an editor). Like the standard
+library's turtle module, each command is a plain function written out here (so editors and
+IDEs see its arguments and help) that forwards to one object: the `SketchContext` of the
+sketch running now, which holds its canvas, seeds, angle mode and input state.
+
+Conventions (p5.js ideas, Python spelling): snake_case; `colour` and `color` both work; angles
+are degrees unless `angle_mode(RADIANS)`; `circle(x, y, size)` takes the width across.
+Commands don't check their arguments on every call (that would slow every frame): when one
+fails, `artkit.friendly` reads this function's signature and the values it got and explains.
+Numbers are annotated `float` so the friendly messages can say "circle needs 3 numbers".
+"""
+
+from __future__ import annotations
+
+import inspect
+import math as _math
+
+from artkit.canvas import (  # noqa: F401  (re-exported constants)
+    BASELINE, BOTTOM, CENTER, CHORD, CLOSE, CORNER, CORNERS, LEFT, OPEN, PIE, PROJECT, RADIUS,
+    RIGHT, ROUND, SQUARE, TOP,
+)
+from artkit.color import HSB, RGB, colour_mode as _make_colour_mode, rgb_to_hsb, to_rgba
+from artkit.errors import ArtkitError
+from artkit.sketch import DEGREES, RADIANS, SketchContext
+
+__all__ = [
+    # the sketch
+    "size", "frame_rate", "no_loop", "loop", "redraw", "save_frame",
+    "width", "height", "frame_count", "mouse_x", "mouse_y", "pmouse_x", "pmouse_y",
+    "mouse_is_pressed", "mouse_button", "key", "key_is_pressed",
+    # shapes
+    "circle", "ellipse", "square", "rectangle", "rect", "line", "point", "triangle", "quad",
+    "arc", "bezier", "curve", "begin_shape", "vertex", "curve_vertex", "end_shape", "CLOSE",
+    "rect_mode", "ellipse_mode", "CENTER", "CORNER", "CORNERS", "RADIUS", "OPEN", "CHORD", "PIE",
+    # colour and style
+    "background", "fill", "no_fill", "stroke", "no_stroke", "stroke_weight", "stroke_cap",
+    "ROUND", "SQUARE", "PROJECT",
+    "colour", "color", "colour_mode", "color_mode", "RGB", "HSB", "lerp_colour", "lerp_color",
+    "Colour", "Color",
+    # text
+    "text", "text_size", "text_align", "LEFT", "RIGHT", "TOP", "BOTTOM", "BASELINE",
+    # randomness and noise
+    "random", "random_number", "random_choice", "random_seed", "random_gaussian",
+    "noise", "noise_detail", "noise_seed",
+    # repeating
+    "repeat",
+    # maths
+    "sin", "cos", "tan", "atan2", "angle_mode", "DEGREES", "RADIANS", "degrees", "radians",
+    "map_range", "constrain", "dist", "lerp", "sqrt", "PI", "TWO_PI", "HALF_PI",
+    # moving the drawing
+    "translate", "rotate", "scale", "push", "pop",
+    # painting with brushes (portrait sketches)
+    "load_source", "show_source", "source_colour", "source_color", "brush", "paint", "autopaint",
+    # turtle and L-systems
+    "turtle", "lsystem", "Turtle", "LSystem", "Evolution", "KOCH", "SIERPINSKI", "PLANT",
+]
+
+PI = _math.pi
+TWO_PI = 2.0 * _math.pi
+HALF_PI = _math.pi / 2.0
+
+# Live values: the runner writes the real ones into each sketch's globals before every call.
+width = 400
+height = 400
+frame_count = 0
+mouse_x = 0.0
+mouse_y = 0.0
+pmouse_x = 0.0
+pmouse_y = 0.0
+mouse_is_pressed = False
+mouse_button = None
+key = ""
+key_is_pressed = False
+
+# The sketch running now. Outside the runner (an editor running a file before artkit.go(), or
+# a test) a scratch context stands in, so calls still work.
+_ctx = SketchContext()
+
+
+def use(context: SketchContext) -> SketchContext:
+    """Make `context` the one every command draws through (the runner calls this)."""
+    global _ctx
+    _ctx = context
+    return context
+
+
+def current() -> SketchContext:
+    """The SketchContext commands draw through now."""
+    return _ctx
+
+
+def current_canvas():
+    """The canvas of the sketch running now."""
+    return _ctx.canvas
+
+
+def namespace() -> dict:
+    """Every name of the beginner API, for putting into a sketch's globals."""
+    values = globals()
+    return {name: values[name] for name in __all__}
+
+
+def _publish(**values) -> None:
+    """Tell the sketch about a change it should see at once (size() changes width/height)."""
+    _ctx.namespace.update(values)
+
+
+# ---------------------------------------------------------------------------------------------
+# The sketch
+
+def size(w: float, h: float) -> None:
+    """Make the canvas w pixels wide and h pixels high (call it first in setup)."""
+    _ctx.resize(w, h)
+    _publish(width=_ctx.canvas.width, height=_ctx.canvas.height)
+
+
+def frame_rate(fps: float | None = None):
+    """frame_rate(30) asks for 30 frames a second; frame_rate() tells you the rate now."""
+    if fps is None:
+        return _ctx.measured_frame_rate
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or fps <= 0:
+        raise ArtkitError(f"frame_rate needs a number of frames a second above 0, not {fps!r}.")
+    _ctx.target_frame_rate = float(fps)
+    return _ctx.target_frame_rate
+
+
+def no_loop() -> None:
+    """Stop calling draw() over and over (the picture stays)."""
+    _ctx.looping = False
+
+
+def loop() -> None:
+    """Start calling draw() over and over again."""
+    _ctx.looping = True
+
+
+def redraw() -> None:
+    """Call draw() once more, even after no_loop()."""
+    _ctx.redraw_requested = True
+
+
+def save_frame(name: str | None = None) -> str:
+    """Save the picture as a PNG (`sketch-0001.png`, counting up, or the name you give)."""
+    path = _ctx.next_frame_path(name)
+    _ctx.canvas.save(path, {"sketch": _ctx.name, "seed": _ctx.seed, "frame": _ctx.frame_count})
+    print(f"saved {path}")
+    return str(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# Shapes
+
+def circle(x: float, y: float, size: float) -> None:
+    """A circle centred on (x, y); size is how wide it is across."""
+    _ctx.canvas.circle(x, y, size)
+
+
+def ellipse(x: float, y: float, w: float, h: float | None = None) -> None:
+    """An oval centred on (x, y), w wide and h high."""
+    _ctx.canvas.ellipse(x, y, w, h)
+
+
+def square(x: float, y: float, size: float) -> None:
+    """A square with its top-left corner at (x, y)."""
+    _ctx.canvas.square(x, y, size)
+
+
+def rectangle(x: float, y: float, w: float, h: float) -> None:
+    """A rectangle with its top-left corner at (x, y), w wide and h high."""
+    _ctx.canvas.rect(x, y, w, h)
+
+
+def rect(x: float, y: float, w: float, h: float) -> None:
+    """Same as rectangle(x, y, w, h)."""
+    _ctx.canvas.rect(x, y, w, h)
+
+
+def line(x1: float, y1: float, x2: float, y2: float) -> None:
+    """A straight line from (x1, y1) to (x2, y2) in the stroke colour."""
+    _ctx.canvas.line(x1, y1, x2, y2)
+
+
+def point(x: float, y: float) -> None:
+    """A dot at (x, y), as big as the stroke weight."""
+    _ctx.canvas.point(x, y)
+
+
+def triangle(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float) -> None:
+    """A triangle with corners (x1, y1), (x2, y2) and (x3, y3)."""
+    _ctx.canvas.triangle(x1, y1, x2, y2, x3, y3)
+
+
+def quad(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float, x4: float, y4: float) -> None:
+    """A shape with four corners, in order round the edge."""
+    _ctx.canvas.quad(x1, y1, x2, y2, x3, y3, x4, y4)
+
+
+def arc(x: float, y: float, w: float, h: float, start: float, stop: float, mode: str | None = None) -> None:
+    """Part of an oval centred on (x, y), from angle start to stop (clockwise from 3 o'clock).
+    mode is OPEN, CHORD or PIE."""
+    if _ctx.angle_mode == DEGREES:
+        start, stop = _math.radians(start), _math.radians(stop)
+    _ctx.canvas.arc(x, y, w, h, start, stop, mode)
+
+
+def bezier(x1: float, y1: float, cx1: float, cy1: float, cx2: float, cy2: float, x2: float, y2: float) -> None:
+    """A smooth curve from (x1, y1) to (x2, y2), pulled towards two control points."""
+    _ctx.canvas.bezier(x1, y1, cx1, cy1, cx2, cy2, x2, y2)
+
+
+def curve(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float, x4: float, y4: float) -> None:
+    """A smooth curve from (x2, y2) to (x3, y3); the outer points steer it."""
+    _ctx.canvas.curve(x1, y1, x2, y2, x3, y3, x4, y4)
+
+
+def begin_shape() -> None:
+    """Start a shape of your own: add corners with vertex(), then end_shape()."""
+    _ctx.canvas.begin_shape()
+
+
+def vertex(x: float, y: float) -> None:
+    """Add a corner at (x, y) to the shape started with begin_shape()."""
+    _ctx.canvas.vertex(x, y)
+
+
+def curve_vertex(x: float, y: float) -> None:
+    """Add a point that a smooth curve passes through to the shape."""
+    _ctx.canvas.curve_vertex(x, y)
+
+
+def end_shape(close: str | None = None) -> None:
+    """Draw the shape; end_shape(CLOSE) joins the last corner back to the first."""
+    _ctx.canvas.end_shape(close)
+
+
+def rect_mode(mode: str) -> None:
+    """How rect() and square() read their numbers: CORNER (default), CENTER or CORNERS."""
+    _ctx.canvas.rect_mode(mode)
+
+
+def ellipse_mode(mode: str) -> None:
+    """How circle() and ellipse() read their numbers: CENTER (default), CORNER or CORNERS."""
+    _ctx.canvas.ellipse_mode(mode)
+
+
+# ---------------------------------------------------------------------------------------------
+# Colour
+
+class Colour(str):
+    """A colour made by colour(...): it means the same in every colour mode.
+
+    It is a hex code like '#ff8800ff' underneath, so fill(c) and stroke(c) take it anywhere;
+    c.red, c.green, c.blue, c.alpha, c.hue, c.saturation and c.brightness read its parts.
+    """
+
+    def __new__(cls, rgba):
+        r, g, b, a = rgba
+        return super().__new__(cls, f"#{r:02x}{g:02x}{b:02x}{a:02x}")
+
+    @property
+    def rgba(self) -> tuple[int, int, int, int]:
+        return tuple(int(self[i:i + 2], 16) for i in (1, 3, 5, 7))
+
+    red = property(lambda self: self.rgba[0])
+    green = property(lambda self: self.rgba[1])
+    blue = property(lambda self: self.rgba[2])
+    alpha = property(lambda self: self.rgba[3])
+    hue = property(lambda self: rgb_to_hsb(*self.rgba[:3])[0])
+    saturation = property(lambda self: rgb_to_hsb(*self.rgba[:3])[1])
+    brightness = property(lambda self: rgb_to_hsb(*self.rgba[:3])[2])
+
+    def __repr__(self) -> str:
+        r, g, b, a = self.rgba
+        return f"colour({r}, {g}, {b})" if a == 255 else f"colour({r}, {g}, {b}, {a})"
+
+
+Color = Colour
+
+
+def _mode():
+    return _ctx.colour_mode
+
+
+def colour(*values) -> Colour:
+    """A colour to keep in a variable: colour('tomato'), colour(255, 100, 0), colour(200, 50),
+    colour('red', 128) (see-through), or in HSB mode colour(hue, saturation, brightness)."""
+    if not values:
+        raise ArtkitError("colour needs a colour: a name like 'red' or numbers like 255, 100, 0.")
+    return Colour(to_rgba(values[0] if len(values) == 1 else values, _mode()))
+
+
+color = colour
+
+
+def lerp_colour(a, b, amount: float) -> Colour:
+    """The colour `amount` of the way from a to b (0 gives a, 1 gives b, 0.5 halfway)."""
+    from artkit.color import lerp_colour as _lerp
+
+    return Colour(_lerp(a, b, amount, _mode()))
+
+
+lerp_color = lerp_colour
+
+
+def background(*values) -> None:
+    """Paint the whole canvas one colour: background('skyblue'), background(30), background(0, 0, 80)."""
+    _ctx.canvas.background(*values)
+
+
+def fill(*values) -> None:
+    """The colour shapes are filled with from now on."""
+    _ctx.canvas.fill(*values)
+
+
+def no_fill() -> None:
+    """Don't fill shapes (only their outlines are drawn)."""
+    _ctx.canvas.no_fill()
+
+
+def stroke(*values) -> None:
+    """The colour of lines and shape outlines from now on."""
+    _ctx.canvas.stroke(*values)
+
+
+def no_stroke() -> None:
+    """Don't draw outlines round shapes."""
+    _ctx.canvas.no_stroke()
+
+
+def stroke_weight(weight: float) -> None:
+    """How thick lines and outlines are, in pixels."""
+    _ctx.canvas.stroke_weight(weight)
+
+
+def stroke_cap(cap: str) -> None:
+    """The ends of lines: ROUND (default), SQUARE or PROJECT."""
+    _ctx.canvas.stroke_cap(cap)
+
+
+def colour_mode(mode: str, *maxes: float) -> None:
+    """How colour numbers are read: colour_mode(RGB) (red, green, blue 0-255, the default) or
+    colour_mode(HSB) (hue 0-360, saturation 0-100, brightness 0-100, alpha 0-1)."""
+    new_mode = _make_colour_mode(mode, *maxes)
+    _ctx.canvas.colour_mode(new_mode)
+    _ctx.colour_mode = new_mode
+
+
+color_mode = colour_mode
+
+
+# ---------------------------------------------------------------------------------------------
+# Text
+
+def text(words, x: float, y: float) -> None:
+    """Write words (or a number) at (x, y) in the fill colour."""
+    _ctx.canvas.text(words, x, y)
+
+
+def text_size(size: float) -> None:
+    """How big text is, in pixels."""
+    _ctx.canvas.text_size(size)
+
+
+def text_align(horizontal: str, vertical: str = BASELINE) -> None:
+    """Where text sits: LEFT, CENTER or RIGHT of x (and TOP, CENTER, BASELINE or BOTTOM of y)."""
+    _ctx.canvas.text_align(horizontal, vertical)
+
+
+# ---------------------------------------------------------------------------------------------
+# Randomness and noise
+
+def random(low=None, high=None):
+    """A random decimal number: random() is 0 to 1, random(10) is 0 to 10, random(5, 10) is
+    5 to 10 (the top number itself never comes up). random(a_list) picks one item."""
+    rng = _ctx.random
+    if low is None:
+        return rng.random()
+    if isinstance(low, (list, tuple, str, range)) and high is None:
+        return random_choice(low)
+    if high is None:
+        low, high = 0, low
+    return low + (high - low) * rng.random()
+
+
+def random_number(low: int, high: int | None = None) -> int:
+    """A random whole number from low to high, both included: random_number(1, 6) is a dice.
+    random_number(10) is 0 to 10."""
+    if high is None:
+        low, high = 0, low
+    if low > high:
+        low, high = high, low
+    return _ctx.random.randint(_math.ceil(low), _math.floor(high))
+
+
+def random_choice(items):
+    """One item picked at random from a list: random_choice(['red', 'gold', 'teal'])."""
+    if not items:
+        raise ArtkitError("random_choice needs a list with at least one thing in it.")
+    return _ctx.random.choice(list(items) if not isinstance(items, (list, tuple, str, range)) else items)
+
+
+def random_seed(seed: int) -> None:
+    """Make the random numbers repeat: the same seed gives the same numbers every run."""
+    _ctx.random.seed(seed)
+
+
+def random_gaussian(mean: float = 0.0, spread: float = 1.0) -> float:
+    """A random number that is usually near `mean` (a bell curve `spread` wide)."""
+    return _ctx.random.gauss(mean, spread)
+
+
+def noise(x: float, y: float = 0.0, z: float | None = None) -> float:
+    """Smooth random numbers from 0 to 1: nearby x, y (and z) give nearby values."""
+    return _ctx.noise(x, y, z)
+
+
+def noise_detail(octaves: int = 4, falloff: float = 0.5) -> None:
+    """How much fine detail noise has: more octaves, more wrinkles."""
+    _ctx.noise.detail(octaves, falloff)
+
+
+def noise_seed(seed: int) -> None:
+    """Make noise repeat: the same seed gives the same landscape of values."""
+    _ctx.noise.seed(seed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Repeating
+
+def repeat(*values) -> None:
+    """Call a function many times.
+
+    repeat(10, flower)                 calls flower() 10 times (or flower(i) with i = 1 to 10)
+    repeat(0, 100, 20, flower)         calls flower(i) for i = 0, 20, 40, 60, 80, 100
+    repeat(0, 2, 1, 0, 3, 1, cell)     calls cell(i, j) for every i from 0 to 2 and j from 0 to 3
+
+    The end number is included. The function may take fewer numbers than repeat has; it gets
+    the ones it asks for.
+    """
+    if not values:
+        raise ArtkitError(_REPEAT_FORMS)
+    function = values[-1]
+    if not callable(function):
+        if function is None:
+            raise ArtkitError("repeat needs a function name as its last value, without brackets: "
+                              "repeat(10, flower), not repeat(10, flower()).")
+        raise ArtkitError(f"repeat needs a function as its last value, but got {function!r}. "
+                          + _REPEAT_FORMS)
+    numbers = values[:-1]
+    for value in numbers:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise ArtkitError(f"repeat needs numbers before the function, but got {value!r}. " + _REPEAT_FORMS)
+    takes = _positional_count(function)
+    if len(numbers) == 1:
+        count = numbers[0]
+        if count != int(count):
+            raise ArtkitError(f"repeat(n, ...) needs a whole number of times, not {count}.")
+        _call_each(function, takes, [(i,) for i in range(1, int(count) + 1)])
+    elif len(numbers) == 3:
+        _call_each(function, takes, [(i,) for i in _counting(*numbers)])
+    elif len(numbers) == 6:
+        inner = _counting(*numbers[3:])
+        _call_each(function, takes, [(i, j) for i in _counting(*numbers[:3]) for j in inner])
+    else:
+        raise ArtkitError(_REPEAT_FORMS)
+
+
+_REPEAT_FORMS = ("repeat takes a count and a function, repeat(10, flower); or start, end, step and a "
+                 "function, repeat(0, 100, 10, flower); or two of those ranges and a function, "
+                 "repeat(0, 4, 1, 0, 4, 1, cell).")
+
+
+def _counting(start: float, end: float, step: float) -> list:
+    """start, start+step, ... up to and including end (also counting down)."""
+    if step == 0:
+        raise ArtkitError("repeat's step can't be 0: it would never reach the end.")
+    count = _math.floor((end - start) / step + 1e-9) + 1
+    if count <= 0:
+        return []
+    whole = all(isinstance(v, int) for v in (start, step))
+    return [start + k * step if whole else round(start + k * step, 10) for k in range(count)]
+
+
+def _positional_count(function) -> int | None:
+    """How many numbers `function` takes (None: as many as given)."""
+    try:
+        params = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    count = 0
+    for p in params:
+        if p.kind == p.VAR_POSITIONAL:
+            return None
+        if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+            count += 1
+    return count
+
+
+def _call_each(function, takes: int | None, argument_lists: list) -> None:
+    for args in argument_lists:
+        function(*(args if takes is None else args[:takes]))
+
+
+# ---------------------------------------------------------------------------------------------
+# Maths (angles in degrees unless angle_mode(RADIANS))
+
+def angle_mode(mode: str) -> None:
+    """DEGREES (the default: a full turn is 360) or RADIANS (a full turn is TWO_PI)."""
+    key = str(mode).lower()
+    if key not in (DEGREES, RADIANS):
+        raise ArtkitError(f"angle_mode needs DEGREES or RADIANS, not {mode!r}.")
+    _ctx.angle_mode = key
+
+
+def _to_radians(angle: float) -> float:
+    return _math.radians(angle) if _ctx.angle_mode == DEGREES else angle
+
+
+def sin(angle: float) -> float:
+    """The sine of an angle (in degrees unless angle_mode(RADIANS)): goes smoothly between -1 and 1."""
+    return _math.sin(_to_radians(angle))
+
+
+def cos(angle: float) -> float:
+    """The cosine of an angle (in degrees unless angle_mode(RADIANS))."""
+    return _math.cos(_to_radians(angle))
+
+
+def tan(angle: float) -> float:
+    """The tangent of an angle (in degrees unless angle_mode(RADIANS))."""
+    return _math.tan(_to_radians(angle))
+
+
+def atan2(y: float, x: float) -> float:
+    """The angle from (0, 0) to the point (x, y), in the angle mode."""
+    angle = _math.atan2(y, x)
+    return _math.degrees(angle) if _ctx.angle_mode == DEGREES else angle
+
+
+def degrees(angle: float) -> float:
+    """Radians to degrees."""
+    return _math.degrees(angle)
+
+
+def radians(angle: float) -> float:
+    """Degrees to radians."""
+    return _math.radians(angle)
+
+
+def map_range(value: float, start1: float, stop1: float, start2: float, stop2: float) -> float:
+    """Move a number from one range to another: map_range(5, 0, 10, 0, 100) is 50."""
+    if stop1 == start1:
+        raise ArtkitError("map_range's first range is empty (its start and stop are the same).")
+    return start2 + (stop2 - start2) * (value - start1) / (stop1 - start1)
+
+
+def constrain(value: float, low: float, high: float) -> float:
+    """Keep a number between low and high."""
+    return max(low, min(high, value))
+
+
+def dist(x1: float, y1: float, x2: float, y2: float) -> float:
+    """How far it is from (x1, y1) to (x2, y2)."""
+    return _math.hypot(x2 - x1, y2 - y1)
+
+
+def lerp(start: float, stop: float, amount: float) -> float:
+    """The number `amount` of the way from start to stop (0.5 is halfway)."""
+    return start + (stop - start) * amount
+
+
+def sqrt(value: float) -> float:
+    """The square root: sqrt(9) is 3."""
+    return _math.sqrt(value)
+
+
+# ---------------------------------------------------------------------------------------------
+# Moving the drawing
+
+def translate(x: float, y: float) -> None:
+    """Move where (0, 0) is: later shapes are drawn x to the right and y down."""
+    _ctx.canvas.translate(x, y)
+
+
+def rotate(angle: float) -> None:
+    """Turn later shapes round (0, 0) by angle (degrees unless angle_mode(RADIANS)), clockwise."""
+    _ctx.canvas.rotate(_to_radians(angle))
+
+
+def scale(amount: float, amount_y: float | None = None) -> None:
+    """Make later shapes bigger (2 is twice as big) or smaller (0.5 is half)."""
+    _ctx.canvas.scale(amount, amount_y)
+
+
+def push() -> None:
+    """Remember the colours, styles and moves so far; pop() brings them back."""
+    _ctx.colour_modes.append(_ctx.colour_mode)
+    _ctx.canvas.push()
+
+
+def pop() -> None:
+    """Go back to the colours, styles and moves remembered by the last push()."""
+    _ctx.canvas.pop()
+    if _ctx.colour_modes:
+        _ctx.colour_mode = _ctx.colour_modes.pop()
+
+
+# ---------------------------------------------------------------------------------------------
+# Painting with brushes
+
+def load_source(picture: str = "default") -> None:
+    """The picture brushes take their colours from: a file name, or 'default' for the built-in one."""
+    from artkit.source import open_source
+
+    canvas = _ctx.canvas
+    _ctx.source = open_source(picture, (canvas.width, canvas.height))
+
+
+def _source():
+    if _ctx.source is None:
+        load_source("default")
+    return _ctx.source
+
+
+def show_source(amount: float = 255) -> None:
+    """Draw the source picture on the canvas (amount 0-255: how strongly; lower is see-through)."""
+    import numpy as np
+
+    src = _source()
+    rgb = np.asarray(src.to_array())
+    if rgb.dtype != np.uint8:
+        rgb = np.clip(rgb * 255.0 + 0.5, 0, 255).astype(np.uint8)
+    alpha = np.full(rgb.shape[:2] + (1,), int(max(0, min(255, amount))), np.uint8)
+    _ctx.canvas.image(np.concatenate([rgb, alpha], axis=2), 0, 0)
+
+
+def source_colour(x: float, y: float) -> Colour:
+    """The colour of the source picture at (x, y)."""
+    import numpy as np
+
+    rgb = _source().colour_at(np.array([x], np.float32), np.array([y], np.float32))[0]
+    rgb = np.asarray(rgb, dtype=np.float64)
+    if rgb.max() <= 1.0:
+        rgb = rgb * 255.0
+    r, g, b = (int(round(v)) for v in rgb[:3])
+    return Colour((r, g, b, 255))
+
+
+source_color = source_colour
+
+
+def brush(name: str, **settings):
+    """Choose a brush's settings: brush('flow', size=30). paint('flow', ...) then uses them.
+    Returns the brush."""
+    from artkit.brushes import make_brush
+
+    made = make_brush(name, **settings)
+    _ctx.brushes[name] = made
+    return made
+
+
+def _brush(which):
+    if not isinstance(which, str):
+        return which  # a brush object from brush(...)
+    made = _ctx.brushes.get(which)
+    if made is None:
+        made = brush(which)
+    return made
+
+
+def paint(brush_name, x: float, y: float, from_x: float | None = None, from_y: float | None = None) -> None:
+    """Paint with a brush at (x, y), coloured from the source picture; give from_x, from_y
+    too (like pmouse_x, pmouse_y) to paint along the way from there."""
+    import numpy as np
+
+    if from_x is None or from_y is None:
+        path = np.array([[x, y]], np.float32)
+    else:
+        path = np.array([[from_x, from_y], [x, y]], np.float32)
+    strokes = _brush(brush_name).stroke(_source(), path, _ctx.numpy_rng)
+    _ctx.canvas.draw(strokes)
+
+
+def autopaint(brush_name, marks: int = 100) -> None:
+    """Let a brush paint `marks` marks by itself, all over the canvas."""
+    strokes = _brush(brush_name).autopaint(_source(), int(marks), _ctx.numpy_rng)
+    _ctx.canvas.draw(strokes)
+
+
+# ---------------------------------------------------------------------------------------------
+# Turtle and L-systems
+
+from artkit.turtle import KOCH, PLANT, SIERPINSKI, Evolution, LSystem, Turtle  # noqa: E402
+
+
+def turtle(program: str, x: float | None = None, y: float | None = None, heading: float = 90.0,
+           step: float = 10.0, angle: float = 90.0) -> Turtle:
+    """Draw a turtle program, starting at (x, y) (the middle if left out) facing `heading`
+    degrees (90 is up): turtle("4(F100 +90)") draws a square. Returns the turtle."""
+    canvas = _ctx.canvas
+    walker = Turtle(canvas.width / 2 if x is None else x, canvas.height / 2 if y is None else y,
+                    heading, step, angle)
+    walker.run(program)
+    walker.draw(canvas)
+    return walker
+
+
+def lsystem(axiom: str, rules: dict, iterations: int) -> str:
+    """Grow a turtle program: start from axiom and replace letters by their rules, again and
+    again: lsystem("F", {"F": "F+F--F+F"}, 3)."""
+    from artkit.turtle import expand
+
+    return expand(axiom, rules, iterations)
