@@ -199,7 +199,7 @@ def plot_part1(history: dict, path) -> str:
     ax.plot(step, w, color="tab:purple", linewidth=2, label="discriminator weight w")
     ax.set_ylabel("w")
     tail = np.abs(w[-max(1, len(w) // 10):]).max()
-    ax.set_title(f"Discriminator: w swung across 0 {_times(sign_changes(w))}; "
+    ax.set_title(f"Discriminator: w changed sign {_times(sign_changes(w))}; "
                  f"largest |w| in the last tenth: {tail:.2g}")
     ax.legend(loc="upper right")
 
@@ -220,4 +220,4 @@ def plot_part1(history: dict, path) -> str:
 
 
 def _times(n: int) -> str:
-    return "once" if n == 1 else f"{n} times"
+    return {0: "no times", 1: "once", 2: "twice"}.get(n, f"{n} times")
