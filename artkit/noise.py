@@ -5,8 +5,9 @@ Two layers:
 - `perlin(x, y=None, z=None, octaves=1, persistence=0.5, lacunarity=2.0, repeat=1024, base=0)`
   is Ken Perlin's "improved" gradient noise exactly as the `noise` package computes it
   (`noise.pnoise1/2/3`, including its float32 arithmetic, its `repeat` tiling and `base`
-  offset, and its 1-D quirks), so it matches that package to about 1e-7. Values lie around
-  -1..1. With the reference permutation (no seed) it is the same function as the package.
+  offset, and its 1-D quirks); in the tests it agrees with the package bit for bit. Values
+  lie around -1..1. Being float32 like the reference, coordinates keep about 7 significant
+  digits: fine up to tens of thousands, coarse beyond.
 - `noise(x, y=0, z=None)` is the friendly p5-style form: values in 0..1, `noise_detail()`
   octaves (4) and falloff (0.5) by default. Exactly::
 
@@ -84,9 +85,10 @@ class _Tables:
         cells = np.arange(256, dtype=np.int32)
         # p[(i + base) & 255] is the reference's PERM[(i & 255) + base] on a periodic table.
         self.first = p[(cells + base) & 255]
+        self.first256 = self.first.astype(np.int64) * 256     # row offsets into the 2-D tables
         grid = cells[:, None] + cells[None, :] + base          # (a, j) -> a + j + base
         hashed = p[grid & 255]                                 # PERM[A + j] in the reference
-        self.second = hashed.ravel()                           # for 3-D: AA, AB, BA, BB
+        self.second256 = hashed.ravel().astype(np.int64) * 256  # for 3-D: AA, AB, BA, BB rows
         grad2 = _GRAD3[p[hashed] & 15]                         # 2-D hash: PERM[PERM[A + j]]
         self.g2x = np.ascontiguousarray(grad2[..., 0].ravel())
         self.g2y = np.ascontiguousarray(grad2[..., 1].ravel())
@@ -146,8 +148,8 @@ def _octave2(t: _Tables, x, y, rx, ry):
     j, jj, fy = _cells(y, ry, False)
     u, v = _fade(fx), _fade(fy)
     fx1, fy1 = fx - 1, fy - 1
-    a = t.first[i] * 256                       # per-axis work stays on the input shapes
-    b = t.first[ii] * 256
+    a = t.first256[i]                          # per-axis work stays on the input shapes
+    b = t.first256[ii]
     aa, ab, ba, bb = a + j, a + jj, b + j, b + jj
     g2x, g2y = t.g2x, t.g2y
     n00 = g2x[aa] * fx + g2y[aa] * fy
@@ -163,11 +165,11 @@ def _octave3(t: _Tables, x, y, z, rx, ry, rz):
     k, kk, fz = _cells(z, rz, True)
     u, v, w = _fade(fx), _fade(fy), _fade(fz)
     fx1, fy1, fz1 = fx - 1, fy - 1, fz - 1
-    a = t.first[i] * 256
-    b = t.first[ii] * 256
-    second = t.second
-    aa, ab = second[a + j] * 256, second[a + jj] * 256
-    ba, bb = second[b + j] * 256, second[b + jj] * 256
+    a = t.first256[i]
+    b = t.first256[ii]
+    second = t.second256
+    aa, ab = second[a + j], second[a + jj]
+    ba, bb = second[b + j], second[b + jj]
     gx, gy, gz = t.g3x, t.g3y, t.g3z
 
     def corner(h, px, py, pz):
@@ -254,7 +256,7 @@ class Noise:
         total = None
         with np.errstate(invalid="ignore", over="ignore"):
             for _ in range(octaves):
-                scaled = [c * freq for c in coords]
+                scaled = coords if freq == 1 else [c * freq for c in coords]
                 if len(coords) == 1:
                     value = _octave1(tables, scaled[0], int(np.float32(repeat) * freq))
                 elif len(coords) == 2:
