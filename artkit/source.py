@@ -20,7 +20,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from artkit.errors import ArtkitError
 
-__all__ = ["SourceImage", "open_source", "register_source_scheme", "MAX_PIXELS", "FITS"]
+__all__ = ["SourceImage", "open_source", "register_source_scheme", "image_size", "MAX_PIXELS",
+           "FITS"]
 
 # Refuse pictures above this many pixels before decoding them (a 90 MP image already needs
 # ~1 GB as float32; bigger ones are nearly always a mistake or a decompression bomb).
@@ -214,8 +215,28 @@ def _check_size(size):
     return (w, h)
 
 
+def image_size(path) -> tuple[int, int]:
+    """(width, height) of an image file, read from its header (nothing is decoded)."""
+    return _guarded(Path(path), lambda image: image.size)
+
+
 def _open_image(path: Path, size) -> Image.Image:
     """Decode `path` into an RGB (8-bit) Pillow image, refusing huge or broken files."""
+
+    def decode(image):
+        image.seek(0)   # animated GIF/WebP: the first frame
+        if size is not None and image.format == "JPEG":
+            # Let the JPEG decoder skip detail we would throw away (a fast 1/2..1/8 decode).
+            image.draft("RGB", (size[0] * 2, size[1] * 2))
+        image.load()
+        return _to_rgb(ImageOps.exif_transpose(image))
+
+    return _guarded(path, decode)
+
+
+def _guarded(path: Path, use):
+    """Open `path` with Pillow, check its pixel count, and run `use(image)`; every way a file
+    can be wrong becomes one ArtkitError sentence."""
     if not path.exists():
         raise ArtkitError(f"I can't find the image '{path}'.")
     if path.is_dir():
@@ -223,16 +244,11 @@ def _open_image(path: Path, size) -> Image.Image:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            image = Image.open(path)
-            w, h = image.size
-            if w * h > MAX_PIXELS:
-                raise ArtkitError(_too_big(path, w, h))
-            image.seek(0)   # animated GIF/WebP: the first frame
-            if size is not None and image.format == "JPEG":
-                # Let the JPEG decoder skip detail we would throw away (a fast 1/2..1/8 decode).
-                image.draft("RGB", (size[0] * 2, size[1] * 2))
-            image.load()
-            return _to_rgb(ImageOps.exif_transpose(image))
+            with Image.open(path) as image:
+                w, h = image.size
+                if w * h > MAX_PIXELS:
+                    raise ArtkitError(_too_big(path, w, h))
+                return use(image)
     except ArtkitError:
         raise
     except Image.DecompressionBombError as error:
