@@ -76,7 +76,9 @@ class PaintApp:
         self.title = title
         if not pygame.display.get_init():
             pygame.display.init()
-        pygame.font.init()
+        if not pygame.font.get_init():
+            pygame.font.init()
+            theme.reset_fonts()
         pygame.key.set_repeat(350, 40)  # held [ ] keys keep resizing
         self.toolbar = toolbar_mod.Toolbar()
         self.toasts = Toasts()
@@ -387,28 +389,25 @@ class PaintApp:
 
     # -- the loop --------------------------------------------------------------------------
     def run(self, max_frames: int | None = None, script=None) -> RunStats:
-        """Run the window until quit, or for `max_frames` frames. `script` feeds synthetic
-        events: a sequence whose i-th item is the list of events for frame i, or a function
-        (frame, app) -> list of events."""
+        """Run the window until quit, or for `max_frames` frames (then it can run on: a stroke
+        or autopaint in progress carries over; `close()` finishes them). `script` feeds
+        synthetic events: a sequence whose i-th item is the list of events for frame i, or a
+        function (frame, app) -> list of events."""
         stats = RunStats()
         clock = pygame.time.Clock()
         feed = iter(script) if script is not None and not callable(script) else None
         dt = 0.0
-        try:
-            while self.running and (max_frames is None or stats.frames < max_frames):
-                t0 = time.perf_counter()
-                events = pygame.event.get()
-                if callable(script):
-                    events += list(script(stats.frames, self) or ())
-                elif feed is not None:
-                    events += list(next(feed, ()) or ())
-                self.step(events, dt)
-                stats.frame_times.append(time.perf_counter() - t0)
-                stats.frames += 1
-                dt = clock.tick(self.fps) / 1000.0 if self.fps else stats.frame_times[-1]
-        finally:
-            self._end_stroke()
-            self.stop_autopaint()
+        while self.running and (max_frames is None or stats.frames < max_frames):
+            t0 = time.perf_counter()
+            events = pygame.event.get()
+            if callable(script):
+                events += list(script(stats.frames, self) or ())
+            elif feed is not None:
+                events += list(next(feed, ()) or ())
+            self.step(events, dt)
+            stats.frame_times.append(time.perf_counter() - t0)
+            stats.frames += 1
+            dt = clock.tick(self.fps) / 1000.0 if self.fps else stats.frame_times[-1]
         return stats
 
     def step(self, events, dt: float = 1 / 60) -> None:

@@ -48,6 +48,11 @@ def font(size: int, bold: bool = False) -> pygame.font.Font:
     return face
 
 
+def reset_fonts() -> None:
+    """Forget cached fonts: they die with pygame.font.quit(), and a new window may follow."""
+    font.cache_clear()
+
+
 def text(surface, string, pos, size=14, colour=TEXT, bold=False, anchor="topleft"):
     """Draw antialiased `string` at `pos` (anchored like a pygame Rect attribute); returns its rect."""
     image = font(size, bold).render(string, True, colour)
@@ -80,14 +85,14 @@ def rounded_panel(size, colour, radius=10):
     return panel
 
 
-def key_badge(surface, label, pos, size=12, active=False):
-    """A small rounded key cap with `label` (e.g. "1", "Tab") at `pos` (its left-centre)."""
+def key_badge(surface, label, pos, size=12, active=False, anchor="midleft"):
+    """A small rounded key cap with `label` (e.g. "1", "Tab") at `pos` (its `anchor` point)."""
     face = font(size, bold=True)
     image = face.render(label, True, ACCENT_TEXT if active else TEXT)
     w = max(image.get_width() + 10, 20)
     h = image.get_height() + 4
     rect = pygame.Rect(0, 0, w, h)
-    rect.midleft = pos
+    setattr(rect, anchor, pos)
     pygame.draw.rect(surface, (250, 214, 166) if active else BADGE, rect, border_radius=5)
     surface.blit(image, image.get_rect(center=rect.center))
     return rect

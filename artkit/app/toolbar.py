@@ -66,6 +66,13 @@ class Toolbar:
                 return target
         return None
 
+    def target_rect(self, target) -> pygame.Rect | None:
+        """Screen rect of a clickable thing, e.g. ("brush", "flow") or ("action", "save")."""
+        for rect, t in self._hits:
+            if t == target:
+                return rect.copy()
+        return None
+
     # -- drawing -----------------------------------------------------------------------------
     def set_source_thumbnail_from(self, source) -> None:
         """Show a small picture of `source` (a SourceImage); cheap when it hasn't changed."""
@@ -157,9 +164,10 @@ class Toolbar:
                 pygame.draw.rect(img, theme.ACCENT, row, border_radius=6)
             elif s.hover == ("action", action):
                 pygame.draw.rect(img, theme.ROW_HOVER, row, border_radius=6)
-            badge = theme.key_badge(img, key, (PAD, row.centery), 11, active=on)
-            theme.text(img, label + ("  (on)" if on else ""), (max(badge.right, PAD + 52) + 8,
-                       row.centery), 13, theme.ACCENT_TEXT if on else theme.TEXT, anchor="midleft")
+            theme.key_badge(img, key, (WIDTH - PAD, row.centery), 11, active=on,
+                            anchor="midright")
+            theme.text(img, label + ("  · on" if on else ""), (PAD, row.centery), 14,
+                       theme.ACCENT_TEXT if on else theme.TEXT, bold=on, anchor="midleft")
             hit(row, ("action", action))
             yy += 24
 
@@ -167,8 +175,8 @@ class Toolbar:
         room = top_actions - 12 - y
         if self._thumb is not None and room > 60:
             self._section(img, "Source", y)
-            badge = theme.key_badge(img, "Tab", (WIDTH - PAD - 40, y + 6), 11, active=s.overlay)
-            del badge
+            theme.key_badge(img, "Tab", (WIDTH - PAD, y + 6), 11, active=s.overlay,
+                            anchor="midright")
             y += 22
             thumb = self._thumb
             if thumb.get_height() > room - 24:

@@ -1,0 +1,151 @@
+"""Frame time of the paint app's real loop while painting, per brush, beside a naive baseline.
+
+    python bench/bench_app.py [--seconds 3] [--size 1024x768] [--brushes flow,dabs]
+
+Runs headless on SDL's dummy video driver (no real screen: the final flip to a display costs
+nothing here, so on a desktop add the compositor's time). For each brush at its default size:
+
+- app: `PaintApp.run` with a scripted mouse drag (a figure-eight across the canvas, ~700 px/s,
+  4 motion events per frame as a real mouse reports them), measuring each frame's working time
+  (events, brush, skia drawing onto the persistent canvas, zero-copy blit, toolbar, flip);
+- naive: the same marks, frame by frame, drawn one `pygame.draw` call per mark onto a
+  full-canvas SRCALPHA layer that is then blitted onto the canvas and the screen (what a first
+  pygame paint program does; it is also aliased and doesn't blend marks within a frame);
+- autopaint: frames of the app autopainting with that brush (its batch adapts to the budget).
+
+Prints median and p99 frame times in ms and naive/app ratios (both measured in this run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import tempfile
+import time
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
+
+import numpy as np  # noqa: E402
+import pygame  # noqa: E402
+
+FRAME_BUDGET_MS = 1000 / 60
+
+
+def drag_script(app, frames: int, events_per_frame: int = 4, speed_px_s: float = 700.0):
+    """Per-frame event lists: button down, a figure-eight of motion events, button up."""
+    w, h = app.session.size
+    cx, cy, ax, ay = w / 2, h / 2, w * 0.4, h * 0.38
+    # Arc length of the figure-eight is about 3.9 * (ax + ay); pace t so the speed is constant-ish.
+    period_s = 3.9 * (ax + ay) / speed_px_s
+    steps = frames * events_per_frame
+
+    def at(i):
+        t = 2 * math.pi * (i / events_per_frame) / 60 / period_s
+        return app.to_window(cx + ax * math.sin(t), cy + ay * math.sin(2 * t) / 1.0)
+
+    script = [[pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=at(0), button=1)]]
+    for f in range(1, frames - 1):
+        script.append([pygame.event.Event(pygame.MOUSEMOTION, pos=at(i), rel=(0, 0),
+                                          buttons=(1, 0, 0))
+                       for i in range(f * events_per_frame, (f + 1) * events_per_frame)])
+    script.append([pygame.event.Event(pygame.MOUSEBUTTONUP, pos=at(steps), button=1)])
+    return script
+
+
+def new_app(size, brush, seed=1):
+    from artkit.app.paint_app import PaintApp
+    from artkit.app.session import PaintSession
+
+    session = PaintSession(size, brush=brush, seed=seed)
+    return PaintApp(session, out_dir=tempfile.gettempdir(), fps=None, plugins=False)
+
+
+def naive_frames(app, batches) -> list[float]:
+    """Frame times of drawing each frame's marks with one pygame.draw call per mark."""
+    from artkit.strokes import Kind
+
+    screen = app.screen
+    canvas = app.canvas_surface().copy()  # a plain surface: pygame draws on its own surfaces
+    layer = pygame.Surface(canvas.get_size(), pygame.SRCALPHA)
+    times = []
+    for batch in batches:
+        t0 = time.perf_counter()
+        layer.fill((0, 0, 0, 0))
+        pts = batch.points.tolist()
+        rgba = [tuple(c) for c in batch.rgba.tolist()]
+        widths = batch.width.tolist()
+        kind = batch.kind
+        for p, c, wd in zip(pts, rgba, widths):
+            if kind == Kind.CIRCLE:
+                pygame.draw.circle(layer, c, p[0], max(1.0, wd / 2))
+            elif kind == Kind.SQUARE:
+                side = max(1, round(wd))
+                pygame.draw.rect(layer, c, (p[0][0] - side / 2, p[0][1] - side / 2, side, side))
+            elif len(p) == 2:
+                pygame.draw.line(layer, c, p[0], p[1], max(1, round(wd)))
+            else:
+                pygame.draw.lines(layer, c, False, p, max(1, round(wd)))
+        canvas.blit(layer, (0, 0))
+        screen.blit(canvas, app.canvas_rect)
+        pygame.display.flip()
+        times.append(time.perf_counter() - t0)
+    return times
+
+
+def autopaint_frames(size, brush, frames) -> list[float]:
+    app = new_app(size, brush, seed=2)
+    app.start_autopaint()
+    stats = app.run(max_frames=frames)
+    return stats.frame_times[3:]  # the first frames size the batch to the budget
+
+
+def ms(times, q):
+    return float(np.percentile(np.asarray(times) * 1000, q)) if len(times) else float("nan")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=3.0, help="painting time per brush")
+    parser.add_argument("--size", default="1024x768")
+    parser.add_argument("--brushes", default="", help="comma-separated names (default: all)")
+    args = parser.parse_args(argv)
+    size = tuple(int(v) for v in args.size.lower().split("x"))
+    frames = max(10, int(args.seconds * 60))
+
+    from artkit.brushes import BRUSHES
+
+    names = [n for n in args.brushes.split(",") if n] or list(BRUSHES)
+    print(f"artkit paint frame times, {size[0]}x{size[1]} canvas, SDL dummy video driver, "
+          f"{frames} frames of dragging per brush; budget {FRAME_BUDGET_MS:.1f} ms\n")
+    header = (f"{'brush':<16}{'marks/frame':>12}{'app med':>9}{'app p99':>9}{'naive med':>11}"
+              f"{'naive p99':>11}{'naive/app':>11}{'auto med':>10}{'auto p99':>10}")
+    print(header)
+    print("-" * len(header))
+    worst = 0.0
+    for name in names:
+        app = new_app(size, name)
+        app.run(max_frames=2)  # warm up fonts, toolbar and the brush's caches
+        stats = app.run(max_frames=frames, script=drag_script(app, frames))
+        painting = stats.frame_times[1:]
+        batches = [s for g in app.session.log.gestures for s in g.strokes]
+        marks = np.mean([len(b) for b in batches]) if batches else 0
+        naive = naive_frames(app, batches)
+        auto = autopaint_frames(size, name, frames)
+        med, p99 = ms(painting, 50), ms(painting, 99)
+        worst = max(worst, p99)
+        print(f"{name:<16}{marks:>12.0f}{med:>9.2f}{p99:>9.2f}{ms(naive, 50):>11.2f}"
+              f"{ms(naive, 99):>11.2f}{ms(naive, 50) / med:>10.1f}x{ms(auto, 50):>10.2f}"
+              f"{ms(auto, 99):>10.2f}")
+        app.close()
+    print(f"\nworst p99 while painting: {worst:.2f} ms "
+          f"({'within' if worst < FRAME_BUDGET_MS else 'OVER'} the 60 fps budget)")
+    pygame.quit()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
