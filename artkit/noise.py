@@ -26,7 +26,8 @@ p5.js's own `noise()` is value noise (random numbers at lattice points, cosine-b
 looks blocky; we use gradient (Perlin) noise for smoother, more natural-looking marks.
 
 Inputs may be numbers or numpy arrays (any broadcastable shapes); scalars give a float,
-arrays give a float32 array. Grids are cheapest as a row and a column
+arrays give a float32 array. A p5-style call on plain numbers takes a pure-Python path, about
+ten times quicker than numpy for a single point (sketches call noise() once per shape). Grids are cheapest as a row and a column
 (`noise(xs[None, :], ys[:, None])`): per-axis work then happens once per row/column.
 `Noise(seed, octaves, falloff)` owns its own permutation and settings, so brushes and sketches
 don't disturb each other; the module functions use one shared default instance.
@@ -36,6 +37,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import struct
 
 import numpy as np
 
@@ -219,6 +221,7 @@ class Noise:
             perm = np.random.default_rng(int(seed) & 0xFFFFFFFFFFFFFFFF).permutation(256)
             self.permutation = perm.astype(np.int32)
         self._tables = {}
+        self._perm_list = None
 
     def detail(self, octaves: int = 4, falloff: float = 0.5) -> None:
         """p5's noiseDetail: how many octaves, and how much quieter each one is than the last."""
@@ -279,6 +282,8 @@ class Noise:
 
     def __call__(self, x, y=0.0, z=None):
         """p5-style noise in 0..1 (see the module docstring for the exact formula)."""
+        if _is_scalar(x) and _is_scalar(y) and (z is None or _is_scalar(z)):
+            return self._scalar(x, y, z)
         ox, oy, oz = _OFFSETS
         xs, ys = _as_coords(x, "x") + ox, _as_coords(y, "y") + oy
         zs = None if z is None else _as_coords(z, "z") + oz
@@ -289,6 +294,101 @@ class Noise:
         out *= np.float32(0.5)
         out += np.float32(0.5)
         return out
+
+
+    def _scalar(self, x, y, z) -> float:
+        """One value of noise() in plain Python: sketches call noise() once per shape, where
+        numpy's per-call overhead would cost ~20x more than the maths. Same formula as the
+        array path (float64 instead of float32 inside, so they agree to about 1e-7)."""
+        ox, oy, oz = _F32_OFFSETS
+        x, y = _to_f32(_to_f32(x) + ox), _to_f32(_to_f32(y) + oy)
+        if z is not None:
+            z = _to_f32(_to_f32(z) + oz)
+        perm = self._perm_list
+        if perm is None:
+            perm = self._perm_list = [int(v) for v in self.permutation]
+        total, total_amp, amp, freq = 0.0, 0.0, 1.0, 1.0
+        falloff = _to_f32(self.falloff)
+        for _ in range(self.octaves):
+            if z is None:
+                value = _scalar_octave2(perm, x * freq, y * freq)
+            else:
+                value = _scalar_octave3(perm, x * freq, y * freq, z * freq)
+            total += value * amp
+            total_amp += amp
+            freq *= 2.0
+            amp *= falloff
+        return 0.5 + 0.5 * math.tanh(_GAIN * total / total_amp)
+
+
+def _is_scalar(value) -> bool:
+    kind = type(value)
+    return kind is float or kind is int or (
+        isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)))
+
+
+_F32 = struct.Struct("f")
+
+
+def _to_f32(value: float) -> float:
+    """Round to the nearest float32, as the array path does."""
+    return _F32.unpack(_F32.pack(value))[0]
+
+
+_F32_OFFSETS = tuple(float(o) for o in _OFFSETS)
+_GRAD_LIST = [tuple(float(c) for c in g) for g in _GRAD3]
+
+
+def _scalar_octave2(p, x: float, y: float) -> float:
+    """`_octave2` for one point with base 0 and the default repeat (what noise() uses)."""
+    xf, yf = math.floor(x), math.floor(y)
+    fx, fy = x - xf, y - yf
+    i, j = xf & 255, yf & 255
+    a, b = p[i], p[(i + 1) & 255]
+    j1 = (j + 1) & 255
+    g = _GRAD_LIST
+    h00, h10 = g[p[p[(a + j) & 255]] & 15], g[p[p[(b + j) & 255]] & 15]
+    h01, h11 = g[p[p[(a + j1) & 255]] & 15], g[p[p[(b + j1) & 255]] & 15]
+    fx1, fy1 = fx - 1.0, fy - 1.0
+    n00 = h00[0] * fx + h00[1] * fy
+    n10 = h10[0] * fx1 + h10[1] * fy
+    n01 = h01[0] * fx + h01[1] * fy1
+    n11 = h11[0] * fx1 + h11[1] * fy1
+    u = fx * fx * fx * (fx * (fx * 6.0 - 15.0) + 10.0)
+    v = fy * fy * fy * (fy * (fy * 6.0 - 15.0) + 10.0)
+    lo = n00 + u * (n10 - n00)
+    hi = n01 + u * (n11 - n01)
+    return lo + v * (hi - lo)
+
+
+def _scalar_octave3(p, x: float, y: float, z: float) -> float:
+    """`_octave3` for one point with base 0 and the default repeat (what noise() uses)."""
+    xf, yf, zf = math.floor(x), math.floor(y), math.floor(z)
+    fx, fy, fz = x - xf, y - yf, z - zf
+    i, j, k = xf & 255, yf & 255, zf & 255
+    a, b = p[i], p[(i + 1) & 255]
+    j1, k1 = (j + 1) & 255, (k + 1) & 255
+    aa, ab = p[(a + j) & 255], p[(a + j1) & 255]
+    ba, bb = p[(b + j) & 255], p[(b + j1) & 255]
+    fx1, fy1, fz1 = fx - 1.0, fy - 1.0, fz - 1.0
+    g = _GRAD_LIST
+
+    def dot(h, px, py, pz):
+        grad = g[p[h & 255] & 15]
+        return grad[0] * px + grad[1] * py + grad[2] * pz
+
+    u = fx * fx * fx * (fx * (fx * 6.0 - 15.0) + 10.0)
+    v = fy * fy * fy * (fy * (fy * 6.0 - 15.0) + 10.0)
+    w = fz * fz * fz * (fz * (fz * 6.0 - 15.0) + 10.0)
+    n000, n100 = dot(aa + k, fx, fy, fz), dot(ba + k, fx1, fy, fz)
+    n010, n110 = dot(ab + k, fx, fy1, fz), dot(bb + k, fx1, fy1, fz)
+    n001, n101 = dot(aa + k1, fx, fy, fz1), dot(ba + k1, fx1, fy, fz1)
+    n011, n111 = dot(ab + k1, fx, fy1, fz1), dot(bb + k1, fx1, fy1, fz1)
+    near_lo, near_hi = n000 + u * (n100 - n000), n010 + u * (n110 - n010)
+    far_lo, far_hi = n001 + u * (n101 - n001), n011 + u * (n111 - n011)
+    near = near_lo + v * (near_hi - near_lo)
+    far = far_lo + v * (far_hi - far_lo)
+    return near + w * (far - near)
 
 
 _default = Noise()

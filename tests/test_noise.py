@@ -82,6 +82,21 @@ def test_p5_noise_range_and_spread():
             assert 0.07 < values.std() < 0.2
 
 
+@pytest.mark.parametrize("octaves, falloff", [(1, 0.5), (4, 0.5), (6, 0.65)])
+def test_scalar_calls_agree_with_array_calls(octaves, falloff):
+    gen = nz.Noise(seed=3, octaves=octaves, falloff=falloff)
+    rng = np.random.default_rng(octaves)
+    points = rng.uniform(-200, 200, size=(300, 3))
+    points[:20] = np.round(points[:20])
+    as_array2 = gen(points[:, 0], points[:, 1])
+    as_array3 = gen(points[:, 0], points[:, 1], points[:, 2])
+    one_by_one2 = [gen(float(x), float(y)) for x, y, _ in points]
+    one_by_one3 = [gen(float(x), int(y) if i < 20 else y, np.float32(z)) for i, (x, y, z) in enumerate(points)]
+    np.testing.assert_allclose(one_by_one2, as_array2, atol=1e-6)
+    np.testing.assert_allclose(one_by_one3, as_array3, atol=1e-6)
+    assert all(isinstance(v, float) for v in one_by_one2[:5])
+
+
 def test_whole_number_inputs_still_vary():
     values = nz.Noise()(np.arange(50), np.arange(50) * 3)
     assert values.std() > 0.05
