@@ -101,6 +101,17 @@ def _numbers_only(method):
     return checked
 
 
+def _pixel_count(name: str, side) -> int:
+    """A canvas side as an int: whole numbers only (100.0 is fine), 1 to _MAX_SIDE."""
+    whole = isinstance(side, numbers.Integral) or (
+        isinstance(side, numbers.Real) and math.isfinite(side) and float(side).is_integer())
+    if not whole or isinstance(side, bool):
+        raise ArtkitError(f"The canvas {name} must be a whole number of pixels, not {side!r}.")
+    if not 1 <= side <= _MAX_SIDE:
+        raise ArtkitError(f"The canvas {name} must be between 1 and {_MAX_SIDE} pixels, not {side}.")
+    return int(side)
+
+
 class _Style:
     """Everything push()/pop() saves apart from the transform."""
 
@@ -154,15 +165,8 @@ class Canvas:
     """
 
     def __init__(self, width: int, height: int, background="white"):
-        for name, side in (("width", width), ("height", height)):
-            if not isinstance(side, numbers.Integral) or isinstance(side, bool):
-                if isinstance(side, numbers.Real) and float(side).is_integer():
-                    continue
-                raise ArtkitError(f"The canvas {name} must be a whole number of pixels, not {side!r}.")
-            if not 1 <= side <= _MAX_SIDE:
-                raise ArtkitError(f"The canvas {name} must be between 1 and {_MAX_SIDE} pixels, not {side}.")
-        self.width = int(width)
-        self.height = int(height)
+        self.width = _pixel_count("width", width)
+        self.height = _pixel_count("height", height)
         self._pixels = np.zeros((self.height, self.width, 4), dtype=np.uint8)
         self.surface = skia.Surface(self._pixels, colorType=skia.kRGBA_8888_ColorType,
                                     alphaType=skia.kPremul_AlphaType)

@@ -40,9 +40,11 @@ def test_new_canvas_is_the_background_colour():
     assert (px == 255).all()
     assert (Canvas(4, 4, background="navy").pixels()[0, 0] == (0, 0, 128, 255)).all()
     assert (Canvas(4, 4, background=None).pixels() == 0).all()
+    assert Canvas(12.0, np.int64(5)).pixels().shape == (5, 12, 4)
 
 
-@pytest.mark.parametrize("size", [(0, 10), (10, -1), (2.5, 10), ("10", 10), (10**6, 10)])
+@pytest.mark.parametrize("size", [(0, 10), (10, -1), (2.5, 10), ("10", 10), (10**6, 10), (1e9, 10),
+                                  (float("inf"), 10), (True, 10)])
 def test_bad_canvas_size(size):
     with pytest.raises(ArtkitError, match="canvas"):
         Canvas(*size)
