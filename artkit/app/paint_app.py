@@ -31,9 +31,10 @@ from artkit.errors import ArtkitError
 BRUSH_KEYS = "1234567890-="
 SIZE_STEP = 1.15  # one wheel notch or [ ] press scales the brush by this
 SOURCE_OVERLAY_ALPHA = 110  # Tab: how strongly the source shows through (0..255)
-AUTOPAINT_BUDGET_S = 0.008  # autopaint work per frame, leaving room for the rest at 60 fps
+AUTOPAINT_BUDGET_S = 0.010  # autopaint work per frame, leaving room for the rest at 60 fps
 AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an undo step)
 AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
+AUTOPAINT_STALLED = 0.0005  # less coverage gained over 4 checks than this: done
 AUTOPAINT_MAX_S = 90.0  # brushes that never cover everything stop after this long
 PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app), see panels.py
 
@@ -231,8 +232,8 @@ class PaintApp:
         self._end_stroke()
         self.session.begin_gesture()
         self.autopaint = True
-        self._auto = {"reference": self.session.canvas.snapshot(), "batch": 8,
-                      "frames": 0, "seconds": 0.0}
+        self._auto = {"reference": self.session.canvas.snapshot(), "batch": 4.0,
+                      "frames": 0, "seconds": 0.0, "coverage": []}
         self.toasts.show(f"Autopainting with {self.session.brush_name}: A stops it.", seconds=2.5)
 
     def stop_autopaint(self, message: str | None = None) -> None:
@@ -242,27 +243,32 @@ class PaintApp:
         self._auto = None
         self.session.end_gesture()
         if message:
-            self.toasts.show(message, "ok" if "covered" in message else "info", seconds=3)
+            self.toasts.show(message, "ok" if "finished" in message else "info", seconds=3)
 
     def _autopaint_frame(self) -> None:
         auto = self._auto
         if self._held is not None:  # the painter's own stroke has the frame
             return
         t0 = time.perf_counter()
-        n = auto["batch"]
-        self.session.autopaint(n)
+        self.session.autopaint(int(auto["batch"]))
         spent = time.perf_counter() - t0
         auto["seconds"] += spent
-        # Size the next batch to fill the frame budget (smoothed, so one slow frame doesn't
-        # swing it); every brush's marks cost different amounts.
-        target = AUTOPAINT_BUDGET_S / max(spent / n, 1e-7)
-        auto["batch"] = int(min(50_000, max(1, np.sqrt(n * target))))
+        # Steer the batch towards the frame budget. Multiplicative steps, capped, because a
+        # call has a fixed cost besides its per-mark cost (so time isn't proportional to n)
+        # and one slow frame (another process, a journal write) shouldn't swing it.
+        step = min(1.5, max(0.5, AUTOPAINT_BUDGET_S / max(spent, 1e-6)))
+        auto["batch"] = min(50_000.0, max(1.0, auto["batch"] * step))
         auto["frames"] += 1
         if auto["frames"] % AUTOPAINT_CHECK_EVERY == 0:
             self.session.end_gesture()  # one undo step per check period
             covered = self.session.coverage(auto["reference"])
-            if covered >= AUTOPAINT_DONE:
+            history = auto["coverage"]
+            history.append(covered)
+            stalled = len(history) > 4 and history[-1] - history[-5] < AUTOPAINT_STALLED
+            if covered >= AUTOPAINT_DONE or (stalled and covered > 0.95):
                 self.stop_autopaint("Autopaint finished: the canvas is covered.")
+            elif stalled:  # e.g. where the source is the colour of the paper
+                self.stop_autopaint("Autopaint finished: this brush has covered all it can.")
             elif auto["seconds"] > AUTOPAINT_MAX_S:
                 self.stop_autopaint(f"Autopaint stopped after {AUTOPAINT_MAX_S:.0f} s.")
 

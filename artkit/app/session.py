@@ -61,6 +61,7 @@ class PaintSession:
         self.source = self._fitted(source)
         self.source_spec = source_spec or getattr(source, "name", "array")
         self._brushes: dict = {}
+        self._warmed: set = set()
         self.brush_name = ""
         self.select_brush(brush or default_brush())
         if log is None:
@@ -142,6 +143,17 @@ class PaintSession:
         if name not in self._brushes:
             self._brushes[name] = make_brush(name)
         self.brush_name = name
+        self._warm_up()
+
+    def _warm_up(self) -> None:
+        """Let the brush build its per-source caches now (the flow field, the first noise
+        tables: up to ~100 ms) rather than in the first frame of the next stroke. The marks
+        are thrown away and a private generator keeps the session's randomness untouched."""
+        key = (self.brush_name, id(self.source))
+        if key in self._warmed:
+            return
+        self._warmed.add(key)
+        self.brush.stroke(self.source, np.zeros((1, 2), np.float32), np.random.default_rng(0))
 
     @property
     def brush_size(self) -> float:
@@ -265,6 +277,8 @@ class PaintSession:
         self.source = self._fitted(source)
         self.source_spec = spec or getattr(source, "name", "array")
         self.log.update_meta(source=self.source_spec, source_hash=self.source.hash)
+        self._warmed.clear()
+        self._warm_up()
 
     def open_source(self, spec: str) -> None:
         """Open an image file (or "default", or a registered "scheme:...") as the source."""
