@@ -412,3 +412,11 @@ def test_side_panels_plug_in(tmp_path):
     assert app.session.source.size == SIZE and app.session.source_spec == "test:red"
     play(app, [key(pygame.K_g)])
     assert app.screen.get_width() == width
+
+
+def test_the_session_needs_no_pygame():
+    code = ("import sys; from artkit.app.session import PaintSession; "
+            "s = PaintSession((64, 48), brush='dabs', seed=1); s.paint([(10, 10), (40, 30)]); "
+            "s.undo(); print('pygame' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == "False", out.stderr

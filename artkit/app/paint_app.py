@@ -30,7 +30,7 @@ from artkit.errors import ArtkitError
 # Brush keys in toolbar order; brushes past these are reached with , and . or a click.
 BRUSH_KEYS = "1234567890-="
 SIZE_STEP = 1.15  # one wheel notch or [ ] press scales the brush by this
-SOURCE_OVERLAY_ALPHA = 110  # Tab: how strongly the source shows through (0..255)
+SOURCE_OVERLAY_ALPHA = 85  # Tab: how strongly the source shows through (0..255)
 AUTOPAINT_BUDGET_S = 0.010  # autopaint work per frame, leaving room for the rest at 60 fps
 AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an undo step)
 AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
@@ -80,7 +80,7 @@ class PaintApp:
         if not pygame.font.get_init():
             pygame.font.init()
             theme.reset_fonts()
-        pygame.key.set_repeat(350, 40)  # held [ ] keys keep resizing
+        pygame.key.set_repeat()  # off: a held S must save once, not twenty times
         self.toolbar = toolbar_mod.Toolbar()
         self.toasts = Toasts()
         self.help = HelpOverlay()
@@ -143,6 +143,8 @@ class PaintApp:
             p.rect = pygame.Rect(x, 0, p.width, height)
             x += p.width
         if self.screen is None or self.screen.get_size() != (width, height):
+            if self.screen is None:
+                pygame.display.set_icon(theme.window_icon())  # before the window exists
             self.screen = pygame.display.set_mode((width, height))
 
     def set_source(self, source, spec: str | None = None) -> None:

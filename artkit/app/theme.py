@@ -96,3 +96,15 @@ def key_badge(surface, label, pos, size=12, active=False, anchor="midleft"):
     pygame.draw.rect(surface, (250, 214, 166) if active else BADGE, rect, border_radius=5)
     surface.blit(image, image.get_rect(center=rect.center))
     return rect
+
+
+def window_icon() -> pygame.Surface:
+    """artkit's window icon, drawn in code: three warm hair-strokes on a dark rounded tile
+    (drawn 4x larger and scaled down, since pygame.draw does not antialias)."""
+    k = 4
+    big = pygame.Surface((64 * k, 64 * k), pygame.SRCALPHA)
+    pygame.draw.rect(big, SIDEBAR, big.get_rect(), border_radius=14 * k)
+    for i, colour in enumerate(((232, 165, 86), (214, 110, 92), (120, 140, 200))):
+        rect = pygame.Rect((6 + i * 7) * k, (14 + i * 7) * k, 70 * k, 56 * k)
+        pygame.draw.arc(big, colour, rect, 1.75, 3.0, 7 * k)
+    return pygame.transform.smoothscale(big, (64, 64))
