@@ -420,3 +420,18 @@ def test_the_session_needs_no_pygame():
             "s.undo(); print('pygame' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "False", out.stderr
+
+
+def test_the_screen_shows_exactly_the_canvas_after_partial_redraws(tmp_path):
+    app = make_app(tmp_path)
+    frames = (drag(app, line(20, 20, 180, 130)) + [key(pygame.K_s)] + [key(pygame.K_TAB)]
+              + drag(app, line(20, 130, 100, 60)) + [key(pygame.K_TAB)] + [key(pygame.K_h)]
+              + [key(pygame.K_h)] + drag(app, line(150, 20, 60, 140))
+              + [key(pygame.K_z, mod=pygame.KMOD_LCTRL)] + drag(app, line(10, 75, 190, 75)))
+    play(app, frames)
+    assert app.toasts.items  # the save toast is still up, over the canvas
+    app.toasts.items.clear()
+    app.run(max_frames=1)  # only what changed is redrawn, including where the toast was
+    r = app.canvas_rect
+    on_screen = pygame.surfarray.array3d(app.screen)[r.left:r.right, r.top:r.bottom]
+    assert np.array_equal(on_screen.transpose(1, 0, 2), app.session.canvas.pixels()[..., :3])

@@ -55,8 +55,9 @@ class Toasts:
             self._cache[key] = image
         return image
 
-    def draw(self, screen: pygame.Surface, area: pygame.Rect) -> None:
-        """Draw the live toasts stacked upwards from the bottom centre of `area`."""
+    def layout(self, area: pygame.Rect) -> list[tuple[pygame.Surface, pygame.Rect]]:
+        """Where the live toasts go: stacked upwards from the bottom centre of `area`."""
+        placed = []
         bottom = area.bottom - 14
         max_width = max(160, min(area.width - 24, 640))
         for t in reversed(self.items):
@@ -64,8 +65,13 @@ class Toasts:
             alpha = 255 if t.seconds_left > self.FADE else int(255 * t.seconds_left / self.FADE)
             image.set_alpha(alpha)
             rect = image.get_rect(midbottom=(area.centerx, bottom))
-            screen.blit(image, rect)
+            placed.append((image, rect))
             bottom = rect.top - 8
+        return placed
+
+    def draw(self, screen: pygame.Surface, placed) -> None:
+        for image, rect in placed:
+            screen.blit(image, rect)
 
 
 class HelpOverlay:

@@ -100,6 +100,8 @@ class PaintApp:
         self._canvas_view = None  # (buffer address, pygame Surface over the canvas pixels)
         self._overlay = None  # (source id, faint Surface of the source)
         self._auto = None  # autopaint run state
+        self._full_redraw = True  # next frame redraws the whole window, not just what changed
+        self._toast_rects: list = []  # where toasts were drawn last frame
         self.layout()
         self._refresh_caption()
         if plugins:
@@ -142,6 +144,7 @@ class PaintApp:
         for p in visible:
             p.rect = pygame.Rect(x, 0, p.width, height)
             x += p.width
+        self._full_redraw = True
         if self.screen is None or self.screen.get_size() != (width, height):
             if self.screen is None:
                 pygame.display.set_icon(theme.window_icon())  # before the window exists
@@ -150,6 +153,7 @@ class PaintApp:
     def set_source(self, source, spec: str | None = None) -> None:
         """Paint from `source` (a SourceImage) from now on; the painting is untouched."""
         self.session.set_source(source, spec)
+        self._full_redraw = True  # the toolbar's thumbnail and the Tab overlay show it
 
     # -- actions ---------------------------------------------------------------------------
     def select_brush(self, name: str) -> None:
@@ -202,9 +206,11 @@ class PaintApp:
 
     def toggle_source_overlay(self) -> None:
         self.show_source = not self.show_source
+        self._full_redraw = True
 
     def toggle_help(self) -> None:
         self.help.visible = not self.help.visible
+        self._full_redraw = True
 
     def quit(self) -> None:
         self.running = False
@@ -221,6 +227,7 @@ class PaintApp:
     def _drop_picture(self, path: Path) -> None:
         self._end_stroke()
         self.session.open_source(str(path))
+        self._full_redraw = True
         self.toasts.show(f"Painting from {path.name} now.", "ok")
 
     # -- autopaint -------------------------------------------------------------------------
@@ -296,6 +303,8 @@ class PaintApp:
             self.drop_file(event.file)
         elif kind in (pygame.WINDOWFOCUSLOST, pygame.WINDOWLEAVE) and self._held is not None:
             self._end_stroke()
+        elif kind in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
+            self._full_redraw = True  # the window system lost what was on screen
 
     def _key(self, event) -> None:
         key, mod = event.key, event.mod
@@ -303,7 +312,7 @@ class PaintApp:
         shift = bool(mod & pygame.KMOD_SHIFT)
         char = getattr(event, "unicode", "") or ""
         if self.help.visible and key in (pygame.K_ESCAPE, pygame.K_h, pygame.K_F1):
-            self.help.visible = False
+            self.toggle_help()
         elif key == pygame.K_ESCAPE:
             self.quit()
         elif ctrl and key == pygame.K_z:
@@ -337,7 +346,7 @@ class PaintApp:
 
     def _press(self, pos) -> None:
         if self.help.visible:
-            self.help.visible = False
+            self.toggle_help()
             return
         if self.toolbar.rect.collidepoint(pos):
             self._toolbar_click(pos)
@@ -432,8 +441,9 @@ class PaintApp:
         for panel in self.panels:
             panel.update(dt)
         self.layout()
-        self.draw()
-        pygame.display.flip()
+        rects = self.draw()
+        if rects:
+            pygame.display.update(rects)
 
     def close(self) -> None:
         """Finish the session's last gesture and release panels (the journal stays)."""
@@ -463,22 +473,49 @@ class PaintApp:
             self._overlay = (source, surf)
         return self._overlay[1]
 
-    def draw(self) -> None:
+    def draw(self) -> list[pygame.Rect]:
+        """Draw what changed since the last frame; returns the screen areas drawn.
+
+        While painting only the new marks' box is re-blitted from the canvas (plus toasts and
+        visible panels); anything else that changes the picture asks for a full redraw."""
         screen = self.screen
-        area = pygame.Rect(self.toolbar.rect.right, 0, self.canvas_rect.width, screen.get_height())
-        if area.height > self.canvas_rect.height:
-            screen.fill(theme.BACKDROP, area)
-        screen.blit(self.canvas_surface(), self.canvas_rect)
-        if self.show_source:
-            screen.blit(self._source_overlay(), self.canvas_rect)
+        full = self._full_redraw or self.help.visible
+        self._full_redraw = False
+        column = pygame.Rect(self.canvas_rect.left, 0, self.canvas_rect.width, screen.get_height())
+        changed = self.session.take_dirty()
+        toasts = self.toasts.layout(self.canvas_rect)
+        toast_rects = [r for _, r in toasts]
+        if full:
+            areas = [column]
+        else:
+            areas = self._toast_rects + toast_rects
+            if changed:
+                areas.append(pygame.Rect(changed).move(self.canvas_rect.topleft))
+            areas = [a.clip(column) for a in areas]
+        drawn = []
+        for area in areas:
+            if area.width <= 0 or area.height <= 0:
+                continue
+            if not self.canvas_rect.contains(area):
+                screen.fill(theme.BACKDROP, area)
+            part = area.clip(self.canvas_rect)
+            source_area = part.move(-self.canvas_rect.left, -self.canvas_rect.top)
+            screen.blit(self.canvas_surface(), part, source_area)
+            if self.show_source:
+                screen.blit(self._source_overlay(), part, source_area)
+            drawn.append(area)
         for panel in self.panels:
             if panel.visible:
                 panel.draw(screen)
+                drawn.append(panel.rect)
         self.toolbar.set_source_thumbnail_from(self.session.source)
-        self.toolbar.draw(screen, self._toolbar_state())
+        if self.toolbar.draw(screen, self._toolbar_state(), force=full):
+            drawn.append(self.toolbar.rect)
         if self.help.visible:
             self.help.draw(screen, screen.get_rect(), self.help_lines())
-        self.toasts.draw(screen, self.canvas_rect)
+        self.toasts.draw(screen, toasts)
+        self._toast_rects = toast_rects
+        return [screen.get_rect()] if full else drawn
 
     def help_lines(self):
         extra = [p.help_line for p in self.panels if p.help_line]

@@ -71,6 +71,7 @@ class PaintSession:
         self.rng = np.random.default_rng([self.seed, len(log.gestures)])
         self._snapshots: dict[int, np.ndarray] = {}
         self._coarse_step = self.FINE
+        self._dirty = (0.0, 0.0, float(w), float(h))  # canvas area changed since take_dirty()
 
     def _meta(self) -> dict:
         return {"background": list(self.background), "seed": self.seed,
@@ -114,6 +115,7 @@ class PaintSession:
     def replay_all(self) -> None:
         """Redraw the whole painting from its log, taking snapshots along the way."""
         self.canvas.background(*self.background)
+        self._mark_dirty()
         self._snapshots.clear()
         for i, gesture in enumerate(self.log.gestures):
             self._draw_gesture(gesture)
@@ -194,7 +196,35 @@ class PaintSession:
             return 0
         self.canvas.draw(strokes)
         self.log.add(strokes)
+        self._mark_dirty(strokes)
         return len(strokes)
+
+    # -- what changed (so the window redraws only that) ----------------------------------------
+    def _mark_dirty(self, strokes=None) -> None:
+        """Grow the changed area by the marks' bounds (every kind of mark, curves included,
+        stays within its points' box plus half its width), or to the whole canvas."""
+        if strokes is None:
+            box = (0.0, 0.0, float(self.size[0]), float(self.size[1]))
+        else:
+            lo = strokes.points.min(axis=(0, 1))
+            hi = strokes.points.max(axis=(0, 1))
+            pad = float(strokes.width.max()) * 0.75 + 2.0  # antialiasing and square corners
+            box = (float(lo[0]) - pad, float(lo[1]) - pad, float(hi[0]) + pad, float(hi[1]) + pad)
+        if self._dirty is not None:
+            d = self._dirty
+            box = (min(d[0], box[0]), min(d[1], box[1]), max(d[2], box[2]), max(d[3], box[3]))
+        self._dirty = box
+
+    def take_dirty(self) -> tuple[int, int, int, int] | None:
+        """The canvas area (x, y, w, h) changed since the last call, or None; then forget it."""
+        d, self._dirty = self._dirty, None
+        if d is None:
+            return None
+        x0, y0 = max(0, int(d[0])), max(0, int(d[1]))
+        x1, y1 = min(self.size[0], int(np.ceil(d[2]))), min(self.size[1], int(np.ceil(d[3])))
+        if x1 <= x0 or y1 <= y0:
+            return None
+        return (x0, y0, x1 - x0, y1 - y0)
 
     def end_gesture(self) -> None:
         if not self.log.in_gesture:
@@ -209,6 +239,7 @@ class PaintSession:
         self.end_gesture()
         self.log.clear()
         self.canvas.background(*self.background)
+        self._mark_dirty()
         self._after_push()
 
     # -- undo ------------------------------------------------------------------------------
@@ -227,6 +258,7 @@ class PaintSession:
             return False
         # The canvas shows every gesture but the redone one: drawing it on top is exact.
         self._draw_gesture(self.log.gestures[-1])
+        self._mark_dirty()
         return True
 
     def _count(self) -> int:
@@ -241,6 +273,7 @@ class PaintSession:
             self.canvas.background(*self.background)
         for gesture in self.log.gestures[start:count]:
             self._draw_gesture(gesture)
+        self._mark_dirty()
 
     def _after_push(self) -> None:
         count = self._count()

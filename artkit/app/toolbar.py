@@ -86,11 +86,16 @@ class Toolbar:
         self._thumb_key = source
         self._image = None
 
-    def draw(self, screen: pygame.Surface, state: ToolbarState) -> None:
-        if self._image is None or state != self._state or self._image.get_height() != self.rect.h:
+    def draw(self, screen: pygame.Surface, state: ToolbarState, force: bool = False) -> bool:
+        """Blit the toolbar if it changed (or `force`); True when it was drawn."""
+        stale = (self._image is None or state != self._state
+                 or self._image.get_height() != self.rect.h)
+        if stale:
             self._image = self._render(state)
             self._state = state
-        screen.blit(self._image, self.rect)
+        if stale or force:
+            screen.blit(self._image, self.rect)
+        return stale or force
 
     def _render(self, s: ToolbarState) -> pygame.Surface:
         img = pygame.Surface(self.rect.size)
