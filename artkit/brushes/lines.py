@@ -65,7 +65,7 @@ class SprinklesBrush(LineClumpBrush):
     summary = "bursts of thin lines flying out from the pointer in every direction (stars)"
 
     count: int = 12
-    weight: float = 1.2
+    weight: float = 1.0
     alpha: float = 110.0
     reach: float = 1.6            # longest line, in sizes
 
@@ -175,7 +175,7 @@ class TextureBrush(LineClumpBrush):
     summary = "random high-contrast black and white translucent lines (a texture layer)"
 
     count: int = 8
-    weight: float = 1.2
+    weight: float = 1.0
     alpha: float = 45.0
     length: float = 1.6           # in sizes
     contrast: float = 2.5         # how hard light/dark decide white/black (1 = plain dither)
