@@ -158,24 +158,33 @@ def circle(x: float, y: float, size: float) -> None:
     _ctx.canvas.circle(x, y, size)
 
 
-def ellipse(x: float, y: float, w: float, h: float | None = None) -> None:
-    """An oval centred on (x, y), w wide and h high."""
-    _ctx.canvas.ellipse(x, y, w, h)
+def ellipse(x: float, y: float, width: float, height: float | None = None) -> None:
+    """An oval centred on (x, y), width wide and height high."""
+    _ctx.canvas.ellipse(x, y, width, height)
 
 
-def square(x: float, y: float, size: float) -> None:
-    """A square with its top-left corner at (x, y)."""
-    _ctx.canvas.square(x, y, size)
+def square(x: float, y: float, size: float, corner: float = 0) -> None:
+    """A square with its top-left corner at (x, y); corner rounds its corners off."""
+    if corner:
+        _ctx.canvas.square(x, y, size, corner)
+    else:
+        _ctx.canvas.square(x, y, size)
 
 
-def rectangle(x: float, y: float, w: float, h: float) -> None:
-    """A rectangle with its top-left corner at (x, y), w wide and h high."""
-    _ctx.canvas.rect(x, y, w, h)
+def rectangle(x: float, y: float, width: float, height: float, corner: float = 0) -> None:
+    """A rectangle with its top-left corner at (x, y); corner rounds its corners off."""
+    if corner:
+        _ctx.canvas.rect(x, y, width, height, corner)
+    else:
+        _ctx.canvas.rect(x, y, width, height)
 
 
-def rect(x: float, y: float, w: float, h: float) -> None:
-    """Same as rectangle(x, y, w, h)."""
-    _ctx.canvas.rect(x, y, w, h)
+def rect(x: float, y: float, width: float, height: float, corner: float = 0) -> None:
+    """Same as rectangle(x, y, width, height, corner)."""
+    if corner:
+        _ctx.canvas.rect(x, y, width, height, corner)
+    else:
+        _ctx.canvas.rect(x, y, width, height)
 
 
 def line(x1: float, y1: float, x2: float, y2: float) -> None:

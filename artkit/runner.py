@@ -219,7 +219,7 @@ class SketchRunner:
         if self._events:
             return True
         ctx = self.current.context
-        return self.current.animated and (ctx.looping or ctx.redraw_requested)
+        return self.current.animated and (ctx.looping or ctx.redraw_requested or ctx.frame_count == 0)
 
     # ------------------------------------------------------------------ loading
     def _file_stamp(self):
@@ -357,7 +357,8 @@ class SketchRunner:
             namespace = sketch.namespace
             while self._events:
                 self._dispatch(sketch, self._events.popleft())
-            if "draw" in sketch.hooks and (ctx.looping or ctx.redraw_requested):
+            # As in p5, draw() runs once even when setup() called no_loop().
+            if "draw" in sketch.hooks and (ctx.looping or ctx.redraw_requested or ctx.frame_count == 0):
                 ctx.redraw_requested = False
                 ctx.begin_frame()
                 namespace.update(ctx.live_values())

@@ -399,8 +399,9 @@ def _mutate_text(text: str, rng: _random.Random, letters: str) -> str:
     return text + "F"
 
 
-def mutate(system: LSystem, rng: _random.Random) -> LSystem:
-    """A child of `system`: one rule edited (or the angle nudged), still drawable."""
+def mutate(system: LSystem, rng: _random.Random, max_symbols: int = 50_000) -> LSystem:
+    """A child of `system`: one rule edited (or the angle nudged), still drawable, and no
+    longer than `max_symbols` when grown (so a generation draws in a moment)."""
     letters = "".join(sorted(k for k in system.rules if k.isalpha() and k not in "FGfg"))
     for _ in range(50):
         if rng.random() < 0.15:
@@ -413,7 +414,7 @@ def mutate(system: LSystem, rng: _random.Random) -> LSystem:
                 continue
             child = replace(system, rules={**system.rules, key: text})
         try:
-            program = child.program()
+            program = expand(child.axiom, child.rules, child.iterations, limit=max_symbols)
         except ArtkitError:
             continue  # grew too long
         if "F" in program or "G" in program:
@@ -453,10 +454,12 @@ class Evolution:
     parent of a new generation; `best()` is the index fitness() likes most (headless mode).
     """
 
-    def __init__(self, system: LSystem, size: int = 9, seed: int | None = None, columns: int | None = None):
+    def __init__(self, system: LSystem, size: int = 9, seed: int | None = None, columns: int | None = None,
+                 max_symbols: int = 50_000):
         if size < 2:
             raise ArtkitError("An evolution needs a generation of at least 2 variants.")
         self.size = int(size)
+        self.max_symbols = int(max_symbols)
         self.columns = columns or int(math.ceil(math.sqrt(self.size)))
         self.rows = int(math.ceil(self.size / self.columns))
         self.rng = _random.Random(seed)
@@ -467,8 +470,15 @@ class Evolution:
     def _breed(self, parent: LSystem) -> None:
         self.parent = parent
         self.history.append(parent)
-        self.generation = [parent] + [mutate(parent, self.rng) for _ in range(self.size - 1)]
+        self.generation = [parent] + [self._mutant(parent) for _ in range(self.size - 1)]
         self._drawings = [None] * self.size
+
+    def _mutant(self, parent: LSystem) -> LSystem:
+        """One to three mutations, so a generation shows a range of small and bigger changes."""
+        child = parent
+        for _ in range(self.rng.randint(1, 3)):
+            child = mutate(child, self.rng, self.max_symbols)
+        return child
 
     def drawing(self, index: int) -> Drawing:
         if self._drawings[index] is None:

@@ -79,7 +79,8 @@ def run_sketch(path: Path, args) -> int:
     out = Path(args.out) if args.out else Path(f"{runner.path.stem}.png")
     drawn = runner.context.frame_count
     runner.canvas.save(out, runner.provenance(drawn))
-    print(f"saved {out} ({drawn} frames, seed {runner.seed})")
+    frames_note = f"{drawn} frames, " if runner.current.animated else ""
+    print(f"saved {out} ({frames_note}seed {runner.seed})")
     return 0
 
 

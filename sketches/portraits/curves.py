@@ -1,0 +1,52 @@
+"""Curves: long smooth curves along the noise field; dark areas stay very see-through.
+
+Long strokes swirl across the canvas; in dark parts they are faint, so light seems to
+glow out of the shadows.
+
+Drag the mouse to paint where you like. The brush also paints a little by itself every
+frame, so a painting appears even if you only watch. Keys: s saves a PNG, c starts again,
+space pauses the painting by itself.
+
+Run it:          artkit run sketches/portraits/curves.py
+Your own photo:  artkit run sketches/portraits/curves.py --param SOURCE=photo.jpg
+Without window:  artkit run sketches/portraits/curves.py --frames 30 --out curves.png
+"""
+
+WIDTH = 640
+HEIGHT = 480
+SOURCE = "default"          # a photo file, or "default" for the built-in sunset
+BRUSH = "curves"
+FIRST_LAYER = 300           # touches painted at the start, so the picture appears at once
+STROKES_PER_FRAME = 20      # how much the brush paints by itself each frame
+UNDERPAINTING = 45          # 0-255: how strongly the picture shows through before painting
+painting_by_itself = True
+
+
+def start():
+    background("#f3eee4")
+    show_source(UNDERPAINTING)  # painters often tone a canvas first
+    autopaint(BRUSH, FIRST_LAYER)
+
+
+def setup():
+    load_source(SOURCE)
+    start()
+
+
+def draw():
+    if painting_by_itself:
+        autopaint(BRUSH, STROKES_PER_FRAME)
+
+
+def mouse_dragged(x, y):
+    paint(BRUSH, x, y, pmouse_x, pmouse_y)
+
+
+def key_pressed(key):
+    global painting_by_itself
+    if key == "s":
+        save_frame()
+    elif key == "c":
+        start()
+    elif key == "space":
+        painting_by_itself = not painting_by_itself

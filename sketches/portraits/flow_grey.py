@@ -1,0 +1,52 @@
+"""Flow grey: the flow brush in greys; each clump is as light or dark as the picture there.
+
+Without colour you see how much of a picture is just light and dark, like a charcoal
+drawing.
+
+Drag the mouse to paint where you like. The brush also paints a little by itself every
+frame, so a painting appears even if you only watch. Keys: s saves a PNG, c starts again,
+space pauses the painting by itself.
+
+Run it:          artkit run sketches/portraits/flow_grey.py
+Your own photo:  artkit run sketches/portraits/flow_grey.py --param SOURCE=photo.jpg
+Without window:  artkit run sketches/portraits/flow_grey.py --frames 30 --out flow_grey.png
+"""
+
+WIDTH = 640
+HEIGHT = 480
+SOURCE = "default"          # a photo file, or "default" for the built-in sunset
+BRUSH = "flow_grey"
+FIRST_LAYER = 300           # touches painted at the start, so the picture appears at once
+STROKES_PER_FRAME = 20      # how much the brush paints by itself each frame
+UNDERPAINTING = 0          # 0-255: how strongly the picture shows through before painting
+painting_by_itself = True
+
+
+def start():
+    background("#f3eee4")
+    show_source(UNDERPAINTING)  # painters often tone a canvas first
+    autopaint(BRUSH, FIRST_LAYER)
+
+
+def setup():
+    load_source(SOURCE)
+    start()
+
+
+def draw():
+    if painting_by_itself:
+        autopaint(BRUSH, STROKES_PER_FRAME)
+
+
+def mouse_dragged(x, y):
+    paint(BRUSH, x, y, pmouse_x, pmouse_y)
+
+
+def key_pressed(key):
+    global painting_by_itself
+    if key == "s":
+        save_frame()
+    elif key == "c":
+        start()
+    elif key == "space":
+        painting_by_itself = not painting_by_itself
