@@ -229,28 +229,37 @@ def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint) -
     paint.setStrokeCap(skia.Paint.kRound_Cap)
     paint.setStrokeJoin(skia.Paint.kRound_Join)
     q, verbs = _path_geometry(strokes)
-    q_per_mark = q.shape[1]
-    mark_bytes = q_per_mark * 8
+    q_per_mark, n_verbs = q.shape[1], len(verbs)
     blob = q.tobytes()
-    runs = _runs(strokes).tolist()
-    colours = _argb(strokes.rgba)
-    widths = strokes.width.tolist()
-    path = skia.Path()
-    n_verbs = len(verbs)
+    runs = _runs(strokes)
+    starts, ends = runs[:-1], runs[1:]
+    mark_bytes = q_per_mark * 8
+    # Everything per run is prepared in numpy; the loop only slices bytes and calls skia.
+    colours = _argb(strokes.rgba[starts])
+    widths = strokes.width[starts].tolist()
+    byte_from = (starts * mark_bytes).tolist()
+    byte_to = (ends * mark_bytes).tolist()
+    counts = (ends - starts).tolist()
+    # Header and verb bytes depend only on how many marks a run has: build each once.
+    framing: dict[int, tuple[bytes, bytes]] = {}
     pack = struct.pack
-    set_colour, set_width, draw = paint.setColor, paint.setStrokeWidth, sk_canvas.drawPath
-    # Verbs of up to `longest` marks, sliced per run (no per-run verb building).
-    longest = max(b - a for a, b in zip(runs, runs[1:]))
-    all_verbs = verbs * longest
-    for start, end in zip(runs, runs[1:]):
-        count = end - start
-        nv = count * n_verbs
-        data = b"".join((pack("<4i", _PATH_VERSION, count * q_per_mark, 0, nv),
-                         blob[start * mark_bytes:end * mark_bytes],
-                         all_verbs[:nv], b"\0" * (-nv % 4)))
-        path.readFromMemory(data)
-        set_colour(colours[start])
-        set_width(widths[start])
+    path = skia.Path()
+    read, draw = path.readFromMemory, sk_canvas.drawPath
+    set_colour, set_width = paint.setColor, paint.setStrokeWidth
+    last_colour = last_width = None
+    for count, lo, hi, colour, width in zip(counts, byte_from, byte_to, colours, widths):
+        frame = framing.get(count)
+        if frame is None:
+            nv = count * n_verbs
+            frame = framing[count] = (pack("<4i", _PATH_VERSION, count * q_per_mark, 0, nv),
+                                      verbs * count + b"\0" * (-nv % 4))
+        read(b"".join((frame[0], blob[lo:hi], frame[1])))
+        if colour != last_colour:
+            set_colour(colour)
+            last_colour = colour
+        if width != last_width:
+            set_width(width)
+            last_width = width
         draw(path, paint)
 
 

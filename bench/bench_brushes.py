@@ -86,7 +86,7 @@ def pygame_drawer(size: int):
     return draw
 
 
-def skia_line_calibration(size: int, n: int = 20000) -> float:
+def skia_line_calibration(size: int, n: int = 8000) -> float:
     """Single AA translucent 2-px lines per second, one drawLine call each (DESIGN.md: ~400-510k
     on an idle core of this machine type)."""
     import skia
@@ -116,12 +116,12 @@ def main(argv=None) -> int:
     size = args.size
     source = SourceImage.default((size, size))
     source.gradient_at([0], [0])          # precompute the smoothed gradient once
-    calibration = skia_line_calibration(size)
     print(f"canvas {size}x{size}, {args.seconds:g} s per measurement, 1 process, "
           f"cpu count {os.cpu_count()}, load {os.getloadavg()[0]:.2f}")
-    print(f"calibration: skia single drawLine (2 px, AA, translucent) {calibration / 1e3:.0f}k/s")
+    print("calibration: skia single drawLine (2 px, AA, translucent), measured before and after "
+          "each brush (column 'calib')")
     print()
-    header = (f"{'brush':<16}{'marks/s':>9}{'segs/s':>9}{'pygame':>9}{'x naive':>8}"
+    header = (f"{'brush':<16}{'marks/s':>9}{'segs/s':>9}{'pygame':>9}{'x naive':>8}{'calib':>8}"
               f"{'x calib':>8}{'idle-equiv':>11}  target")
     print(header)
     print("-" * (len(header) + 24))
@@ -130,7 +130,9 @@ def main(argv=None) -> int:
         brush = make_brush(name.strip())
         batch = max(50, 2000 // brush.marks_per_touch())
         canvas = Canvas(size, size, background=(250, 247, 240))
+        before = skia_line_calibration(size)
         marks_s, segs_s, _ = measure(brush, source, args.seconds, canvas.draw, batch)
+        calibration = (before + skia_line_calibration(size)) / 2
         if args.no_baseline:
             naive = float("nan")
         else:
@@ -146,7 +148,8 @@ def main(argv=None) -> int:
         failures += not ok
         unit = "segs/s" if per_segment else "marks/s"
         print(f"{brush.name:<16}{marks_s / 1e3:>8.0f}k{segs_s / 1e3:>8.0f}k{naive / 1e3:>8.0f}k"
-              f"{marks_s / naive:>7.1f}x{rate / calibration:>7.2f}x{idle / 1e3:>10.0f}k"
+              f"{marks_s / naive:>7.1f}x{calibration / 1e3:>7.0f}k{rate / calibration:>7.2f}x"
+              f"{idle / 1e3:>10.0f}k"
               f"  >= {target / 1e3:.0f}k {unit} {'ok' if ok else 'MISSED'}")
     print()
     print(f"x naive: marks/s over the pygame per-mark SRCALPHA baseline (same marks, same run).")

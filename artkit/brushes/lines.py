@@ -13,6 +13,22 @@ from artkit.brushes.base import Brush, resample_path, scatter, to_rgba
 from artkit.strokes import LINE, Strokes
 
 
+# Lines of one clump whose colours all lie within this many levels (of 255) of the clump's mean
+# share the mean: they become one path (far fewer draw calls), and the difference is invisible
+# under translucent paint. Clumps across an edge keep each line's own colour.
+_MERGE_TOLERANCE = 10
+
+
+def _merge_close_colours(rgba: np.ndarray) -> np.ndarray:
+    """(M, count, 4) colours with near-uniform clumps set to their mean colour."""
+    mean = rgba.astype(np.float32).mean(axis=1, keepdims=True)
+    spread = np.abs(rgba - mean).max(axis=(1, 2))
+    close = spread <= _MERGE_TOLERANCE
+    out = rgba.copy()
+    out[close] = np.rint(np.broadcast_to(mean[close], out[close].shape)).astype(np.uint8)
+    return out
+
+
 def _lines(starts: np.ndarray, angles: np.ndarray, lengths: np.ndarray) -> np.ndarray:
     """(M, 2, 2) segments from start points, directions (radians) and lengths."""
     ends = starts + np.stack([np.cos(angles), np.sin(angles)], axis=-1) * lengths[..., None]
@@ -49,11 +65,8 @@ class LineClumpBrush(Brush):
         centres = np.asarray(centres, np.float32)
         m, count = len(centres), max(1, int(self.count))
         segs = self.segments(centres, rng, headings)                  # (M, count, 2, 2)
-        rgba = self.colours(source, centres, segs, rng)                # (M, 4) or (M, count, 4)
-        if rgba.ndim == 2:
-            rgba = np.repeat(rgba, count, axis=0)
-        else:
-            rgba = rgba.reshape(-1, 4)
+        rgba = self.colours(source, centres, segs, rng)                # (M, count, 4)
+        rgba = _merge_close_colours(rgba).reshape(-1, 4)
         group = np.repeat(np.arange(m, dtype=np.int32), count)
         width = np.full(m * count, self.weight * self.scale, np.float32)
         return Strokes(LINE, segs.reshape(-1, 2, 2), rgba, width, group)
@@ -85,7 +98,7 @@ class DiagonalBrush(LineClumpBrush):
     count: int = 8
     weight: float = 2.0
     alpha: float = 80.0
-    length: float = 1.5           # in sizes
+    length: float = 1.25          # in sizes
     jitter: float = 0.12          # radians of wobble around 45 degrees
 
     def segments(self, centres, rng, headings):
