@@ -31,7 +31,7 @@ from artkit.errors import ArtkitError
 BRUSH_KEYS = "1234567890-="
 SIZE_STEP = 1.15  # one wheel notch or [ ] press scales the brush by this
 SOURCE_OVERLAY_ALPHA = 85  # Tab: how strongly the source shows through (0..255)
-AUTOPAINT_BUDGET_S = 0.010  # autopaint work per frame, leaving room for the rest at 60 fps
+AUTOPAINT_BUDGET_S = 0.008  # autopaint work per frame, leaving room for the rest at 60 fps
 AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an undo step)
 AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
 AUTOPAINT_STALLED = 0.0005  # less coverage gained over 4 checks than this: done
@@ -264,8 +264,9 @@ class PaintApp:
         auto["seconds"] += spent
         # Steer the batch towards the frame budget. Multiplicative steps, capped, because a
         # call has a fixed cost besides its per-mark cost (so time isn't proportional to n)
-        # and one slow frame (another process, a journal write) shouldn't swing it.
-        step = min(1.5, max(0.5, AUTOPAINT_BUDGET_S / max(spent, 1e-6)))
+        # and one slow frame (another process, a journal write) shouldn't swing it; growth is
+        # gentler than shrinking so an overshoot stays small.
+        step = min(1.2, max(0.5, AUTOPAINT_BUDGET_S / max(spent, 1e-6)))
         auto["batch"] = min(50_000.0, max(1.0, auto["batch"] * step))
         auto["frames"] += 1
         if auto["frames"] % AUTOPAINT_CHECK_EVERY == 0:
