@@ -17,9 +17,18 @@ __all__ = ["default_picture"]
 
 
 def _mix(a, b, t):
-    """Blend colour arrays a→b by t (broadcast; t in 0..1)."""
-    t = np.clip(t, 0.0, 1.0)[..., None]
-    return a * (1.0 - t) + b * t
+    """Blend colour arrays a→b by t (broadcast; t in 0..1). Only the rows where t is non-zero
+    are computed (most layers cover a band of the picture)."""
+    t = np.clip(np.asarray(t, np.float32), 0.0, 1.0)
+    a = np.broadcast_to(np.asarray(a, np.float32), t.shape + (3,))
+    b = np.broadcast_to(np.asarray(b, np.float32), t.shape + (3,))
+    out = np.array(a, dtype=np.float32)
+    rows = np.flatnonzero(t.any(axis=1))
+    if len(rows):
+        band = slice(rows[0], rows[-1] + 1)
+        tb = t[band][..., None]
+        out[band] += (b[band] - a[band]) * tb
+    return out
 
 
 def _smoothstep(e0, e1, x):

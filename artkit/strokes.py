@@ -356,6 +356,7 @@ class StrokeLog:
         gesture, self._open = self._open, None
         if gesture is None or not gesture.strokes:
             return
+        gesture.strokes = _merge_batches(gesture.strokes)
         self._push(gesture)
 
     def _push(self, gesture: Gesture) -> None:
@@ -515,6 +516,23 @@ class StrokeLog:
             self.close()
         except Exception:
             pass
+
+
+def _merge_batches(batches: list[Strokes]) -> list[Strokes]:
+    """Join runs of consecutive batches of the same kind and length (one per frame while
+    dragging) into one: the same marks in the same order, so they draw the same pixels, but
+    replay, undo and loading handle one array instead of hundreds."""
+    merged, run = [], []
+    for batch in batches:
+        if run and (batch.kind != run[0].kind or
+                    batch.points_per_mark != run[0].points_per_mark or
+                    (batch.group is None) != (run[0].group is None)):
+            merged.append(run[0] if len(run) == 1 else Strokes.concat(run))
+            run = []
+        run.append(batch)
+    if run:
+        merged.append(run[0] if len(run) == 1 else Strokes.concat(run))
+    return merged
 
 
 def _colour_arg(bg):

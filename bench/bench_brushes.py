@@ -105,6 +105,41 @@ def skia_line_calibration(size: int, n: int = 8000) -> float:
     return n / (time.perf_counter() - start)
 
 
+def journal_timing(source, tmp_dir: str) -> None:
+    """Per-gesture journal writes, and saving/loading a whole painting's log."""
+    from pathlib import Path
+
+    from artkit.strokes import StrokeLog
+
+    brush = make_brush("flow")
+    rng = np.random.default_rng(0)
+    log = StrokeLog(source.size, source.hash, {"brush": "flow"})
+    path = Path(tmp_dir) / "bench.strokes"
+    log.journal_to(path)
+    times = []
+    for _ in range(40):
+        # One second of dragging at 60 fps: 60 frames of the pointer moving ~12 px a frame.
+        log.begin_gesture()
+        x, y = rng.uniform(100, source.width - 100), rng.uniform(100, source.height - 100)
+        for frame in range(60):
+            log.add(brush.stroke(source, np.array([[x + frame * 12 % 800, y]], np.float32), rng))
+        start = time.perf_counter()
+        log.end_gesture()
+        times.append(time.perf_counter() - start)
+    marks = log.stroke_count() / 40
+    log.close()
+    start = time.perf_counter()
+    saved = log.save(path)
+    t_save = time.perf_counter() - start
+    start = time.perf_counter()
+    StrokeLog.load(saved)
+    t_load = time.perf_counter() - start
+    print(f"journal: a 1 s flow gesture ({marks:.0f} hairs) is written in "
+          f"{np.median(times) * 1e3:.2f} ms median, {max(times) * 1e3:.2f} ms worst; "
+          f"the 40-gesture log ({saved.stat().st_size / 1e6:.1f} MB) saves in "
+          f"{t_save * 1e3:.0f} ms and loads in {t_load * 1e3:.0f} ms")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=1.5, help="time per brush and method")
@@ -151,6 +186,11 @@ def main(argv=None) -> int:
               f"{marks_s / naive:>7.1f}x{calibration / 1e3:>7.0f}k{rate / calibration:>7.2f}x"
               f"{idle / 1e3:>10.0f}k"
               f"  >= {target / 1e3:.0f}k {unit} {'ok' if ok else 'MISSED'}")
+    print()
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        journal_timing(source, tmp)
     print()
     print(f"x naive: marks/s over the pygame per-mark SRCALPHA baseline (same marks, same run).")
     print(f"x calib: the judged rate over the calibration line rate; idle-equiv: that times "

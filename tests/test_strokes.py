@@ -348,3 +348,23 @@ def test_journal_then_resume_and_continue(tmp_path):
     again = StrokeLog.load(path)
     assert len(again.gestures) == 3
     resumed.close()
+
+
+def test_merged_gesture_draws_the_same_pixels_as_the_live_batches():
+    from artkit.brushes import make_brush
+    from artkit.source import SourceImage
+
+    source = SourceImage.default((W, H))
+    rng = np.random.default_rng(1)
+    live = canvas()
+    log = StrokeLog((W, H))
+    for brush in ("flow", "dabs", "sprinkles"):
+        log.begin_gesture()
+        b = make_brush(brush, size=6)
+        for x in range(5, 60, 6):             # one batch per frame of a drag
+            marks = b.stroke(source, np.array([[x, 20], [x + 6, 24]], np.float32), rng)
+            live.draw(marks)
+            log.add(marks)
+        log.end_gesture()
+        assert len(log.gestures[-1].strokes) == 1
+    assert np.array_equal(replayed(log), live.pixels())
