@@ -53,8 +53,12 @@ def run_score(args) -> int:
     if args.n < 10:
         raise ArtkitError("--n must be at least 10 so the class mix means something; try --n 1000.")
     from artkit.gan import metrics
+    from artkit.gan.device import use_threads
 
+    use_threads(1)
     scores = metrics.score_checkpoint(args.checkpoint, n=args.n, seed=args.seed, device=args.device)
+    print(f"{args.checkpoint}: {scores['model_name']} generator after {scores['step']:,} steps "
+          f"({scores['images_seen']:,} images)")
     print(metrics.format_scores(scores, n=args.n))
     return 0
 
@@ -63,7 +67,9 @@ def run_ablate(args) -> int:
     if not args.minutes > 0:
         raise ArtkitError("--minutes must be more than 0; try --minutes 1.")
     from artkit.gan import ablate
+    from artkit.gan.device import use_threads
 
+    use_threads(1)
     names = ablate.parse_variants(args.variants)
     result = ablate.run_ablation(names, minutes=args.minutes, out_dir=args.out,
                                  seed=args.seed, device=args.device)

@@ -1,0 +1,120 @@
+"""GAN lab benchmark: training speed by batch size, and the quality reached in a time budget.
+
+    python bench/bench_gan.py --speed                    # images/s at batch 1, 64, 128
+    python bench/bench_gan.py --quality --minutes 1,2,5  # scores after 1, 2 and 5 minutes
+    python bench/bench_gan.py                            # both
+
+Speed: training images per second (one full GAN step: D on real, D on generated, G) for the
+MLP and conv digit GANs at each batch size, with the ratio to batch 1 measured in the same run,
+on the CPU (one torch thread, as artkit trains) and on the best accelerator when there is one.
+
+Quality: each model trains on the 5000 bundled real MNIST digits (batch 64, seed 0) and is
+scored about every 10 seconds with artkit's MNIST classifier; at each time mark the best
+generator so far (lowest Fréchet distance) is reported: classes covered, KL to uniform,
+Fréchet distance, inception score. Scoring time counts inside the budget, as it does in
+`artkit gan train`. Timings depend on what else the machine is doing: note the load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+
+import torch
+
+from artkit.gan import data as gan_data
+from artkit.gan.device import describe, pick_device, use_threads
+from artkit.gan.train import TrainConfig, Trainer
+
+MODELS = ("mlp", "conv")
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--speed", action="store_true", help="measure images/s by batch size")
+    parser.add_argument("--quality", action="store_true", help="train and score within time budgets")
+    parser.add_argument("--models", default=",".join(MODELS), help="models to run (default mlp,conv)")
+    parser.add_argument("--batches", default="1,64,128", help="batch sizes for --speed")
+    parser.add_argument("--seconds", type=float, default=4.0, help="timing per speed point (default 4)")
+    parser.add_argument("--minutes", default="1,2,5", help="time marks for --quality (default 1,2,5)")
+    parser.add_argument("--device", default=None,
+                        help="quality runs on this device (default: the best available); speed "
+                             "always measures the CPU too")
+    args = parser.parse_args(argv)
+    if not args.speed and not args.quality:
+        args.speed = args.quality = True
+    models = [name.strip() for name in args.models.split(",") if name.strip()]
+    use_threads(1)
+    print(f"torch {torch.__version__}; {os.cpu_count()} CPUs; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    digits = gan_data.digits(notice=lambda message: None)
+    if args.speed:
+        batches = [int(b) for b in args.batches.split(",")]
+        devices = [torch.device("cpu")]
+        best = pick_device(None)
+        if best.type != "cpu":
+            devices.append(best)
+        for device in devices:
+            speed(models, batches, digits, device, args.seconds)
+    if args.quality:
+        marks = sorted(float(m) for m in args.minutes.split(","))
+        for name in models:
+            quality(name, digits, marks, pick_device(args.device))
+    return 0
+
+
+def speed(models, batches, digits, device, seconds: float) -> None:
+    print(f"\nTraining speed on {describe(device)} (images/s, one D-real, D-fake and G step per "
+          "batch; ratio to batch 1 in this run)")
+    print(f"{'model':<6} " + " ".join(f"{'batch ' + str(b):>16}" for b in batches))
+    for name in models:
+        cells, baseline = [], None
+        for batch in batches:
+            rate = images_per_second(name, digits, batch, device, seconds)
+            baseline = baseline or rate
+            cells.append(f"{rate:>8,.0f} ({rate / baseline:>4.1f}x)")
+        print(f"{name:<6} " + " ".join(f"{cell:>16}" for cell in cells))
+        sys.stdout.flush()
+
+
+def images_per_second(name, digits, batch, device, seconds: float) -> float:
+    """Steady training speed: warm up, then time whole steps for about `seconds`."""
+    trainer = Trainer(name, digits, TrainConfig(batch_size=batch, threads=1), device=device,
+                      seed=0, score_fn=lambda images: {}, notice=lambda message: None)
+    warm_until = time.perf_counter() + min(1.0, seconds / 4)
+    while time.perf_counter() < warm_until:
+        trainer.step()  # step() returns losses as floats, which waits for the GPU too
+    steps, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        trainer.step()
+        steps += 1
+    return steps * batch / (time.perf_counter() - started)
+
+
+def quality(name, digits, marks, device) -> None:
+    """Train one model up to the last mark, reporting the best generator at each mark."""
+    probe = images_per_second(name, digits, 64, device, 2.0)
+    score_every = max(1, round(probe * 10 / 64))  # about one score per 10 s of training
+    config = TrainConfig(batch_size=64, score_every=score_every, sample_every=10**12, threads=1)
+    trainer = Trainer(name, digits, config, device=device, seed=0, notice=lambda message: None)
+    print(f"\nQuality of {name} on the 5k bundled digits, {describe(device)}, batch 64, "
+          f"scored every {score_every * 64:,} images on 1000 samples (best so far at each mark)")
+    print(f"{'minutes':>7} {'images':>10} {'best at':>9} {'classes':>7} {'KL':>6} {'Frechet':>8} "
+          f"{'IS':>5} {'scores':>6}")
+    done = 0.0
+    for mark in marks:
+        trainer.run(minutes=mark - done)
+        done = mark
+        best = trainer.best_scores
+        best_at = next((row["images_seen"] for row in trainer.score_history
+                        if row["step"] == trainer.best_step), 0)
+        print(f"{mark:>7g} {trainer.images_seen:>10,} {best_at:>9,} {best['classes_covered']:>7d} "
+              f"{best['kl']:>6.3f} {best['fid']:>8.2f} {best['inception_score']:>5.2f} "
+              f"{len(trainer.score_history):>6d}")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
