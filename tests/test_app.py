@@ -435,3 +435,13 @@ def test_the_screen_shows_exactly_the_canvas_after_partial_redraws(tmp_path):
     r = app.canvas_rect
     on_screen = pygame.surfarray.array3d(app.screen)[r.left:r.right, r.top:r.bottom]
     assert np.array_equal(on_screen.transpose(1, 0, 2), app.session.canvas.pixels()[..., :3])
+
+
+def test_default_canvas_fits_the_screen():
+    from artkit.commands.paint import fitting_canvas_size, parse_size
+
+    assert fitting_canvas_size((1920, 1080), 212) == (1024, 768)
+    w, h = fitting_canvas_size((1366, 768), 212)
+    assert h <= 768 - 100 and w + 212 <= 1366 and abs(w / h - 4 / 3) < 0.02
+    assert fitting_canvas_size(None, 212) == (1024, 768)
+    assert parse_size("800x600") == (800, 600) and parse_size(" 640 X 480 ") == (640, 480)

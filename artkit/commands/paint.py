@@ -108,6 +108,7 @@ def run_paint(args) -> int:
             app.run(max_frames=args.frames)
         finally:
             app.close()
+            session.log.close()
         print(f"Your painting is kept in {journal}: 'artkit paint --resume' carries on.")
     finally:
         pygame.quit()
