@@ -216,8 +216,18 @@ def _check_size(size):
 
 
 def image_size(path) -> tuple[int, int]:
-    """(width, height) of an image file, read from its header (nothing is decoded)."""
-    return _guarded(Path(path), lambda image: image.size)
+    """(width, height) of an image file as it is shown (EXIF rotation applied), read from its
+    header (nothing is decoded)."""
+
+    def shown_size(image):
+        w, h = image.size
+        try:
+            orientation = image.getexif().get(0x0112, 1)
+        except Exception:   # a damaged EXIF block must not stop us: the pixels may be fine
+            orientation = 1
+        return (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+
+    return _guarded(Path(path), shown_size)
 
 
 def _open_image(path: Path, size) -> Image.Image:

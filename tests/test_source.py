@@ -177,6 +177,11 @@ def test_image_size_reads_the_header(tmp_path):
     path = tmp_path / "x.png"
     Image.fromarray(halves(30, 12)).save(path)
     assert image_size(path) == (30, 12)
+    rotated = tmp_path / "rotated.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    Image.fromarray(halves(30, 12)).save(rotated, exif=exif)
+    assert image_size(rotated) == (12, 30)      # as shown, like SourceImage.load
 
 
 # -- fitting ------------------------------------------------------------------------------

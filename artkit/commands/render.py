@@ -139,7 +139,7 @@ def autopaint(canvas, log, brush, source, rng, strokes=None, scale=1.0, backgrou
     area = source.width * source.height
     per_touch_area = max(1.0, float(brush.size) ** 2)
     batch = int(min(2000, max(20, area / per_touch_area / 8)))
-    cap = strokes if strokes is not None else int(max(2000, 60 * area / per_touch_area))
+    cap = strokes if strokes is not None else int(max(2000, 20 * area / per_touch_area))
     done, covered, history = 0, 0.0, []
     while done < cap:
         n = min(batch, cap - done)
