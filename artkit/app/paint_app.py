@@ -2,8 +2,10 @@
 
 Layout, left to right: the toolbar, the canvas, then any visible side panels. Each frame:
 events → marks along the pointer's path since the last frame (drawn straight onto the
-persistent canvas) → autopaint batch → blit the canvas (a zero-copy view of its pixels) →
-toolbar (cached) → overlays. Nothing is redrawn from scratch, nothing full-canvas is converted.
+persistent canvas) → autopaint batch → blit the part of the canvas the new marks touched (from
+a zero-copy view of its pixels) → toolbar (re-rendered only when it changes) → overlays →
+update only those screen areas. Nothing is redrawn from scratch, nothing full-canvas is
+converted.
 
 `run(max_frames=..., script=...)` is the one hook tests and benches need: `script` feeds
 synthetic events frame by frame, so the real loop runs headless (SDL's dummy video driver).
@@ -69,6 +71,12 @@ class RunStats:
 
 
 class PaintApp:
+    """The paint window around a `PaintSession`: toolbar, canvas, side panels, overlays.
+
+    `out_dir`: where S saves; `fps`: frame cap (None: as fast as possible, for tests and
+    benches); `plugins`: attach optional panels such as the GAN panel (see `attach_plugins`).
+    """
+
     def __init__(self, session: PaintSession, out_dir=".", fps: int | None = 60,
                  plugins: bool = True, title: str = "artkit paint"):
         self.session = session
@@ -94,11 +102,10 @@ class PaintApp:
         self.autopaint = False
         self._layout_key = None
         self._held: list | None = None  # window positions of the pointer since the last frame
-        self._last_point = None
         self._dragging_size = False
         self._hover = None
         self._canvas_view = None  # (buffer address, pygame Surface over the canvas pixels)
-        self._overlay = None  # (source id, faint Surface of the source)
+        self._overlay = None  # (source, faint Surface of it) for the Tab overlay
         self._auto = None  # autopaint run state
         self._full_redraw = True  # next frame redraws the whole window, not just what changed
         self._toast_rects: list = []  # where toasts were drawn last frame
@@ -175,11 +182,13 @@ class PaintApp:
 
     def undo(self) -> None:
         self._end_stroke()
+        self.stop_autopaint()
         if not self.session.undo():
             self.toasts.show("Nothing to undo.", seconds=1.5)
 
     def redo(self) -> None:
         self._end_stroke()
+        self.stop_autopaint()
         if not self.session.redo():
             self.toasts.show("Nothing to redo.", seconds=1.5)
 
@@ -302,8 +311,8 @@ class PaintApp:
             self.resize_brush(event.y)
         elif kind == pygame.DROPFILE:
             self.drop_file(event.file)
-        elif kind in (pygame.WINDOWFOCUSLOST, pygame.WINDOWLEAVE) and self._held is not None:
-            self._end_stroke()
+        elif kind == pygame.WINDOWFOCUSLOST and self._held is not None:
+            self._end_stroke()  # the button-up will go to another window
         elif kind in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
             self._full_redraw = True  # the window system lost what was on screen
 
@@ -377,7 +386,6 @@ class PaintApp:
         """Finish the pointer's stroke (if any) as one undo step."""
         if self._held is not None:
             self._held = None
-            self._last_point = None
             self.session.end_gesture()
 
     def _toolbar_click(self, pos) -> None:
