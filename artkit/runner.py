@@ -297,7 +297,8 @@ class SketchRunner:
             self._find_hooks(sketch)
             if "setup" in sketch.hooks:
                 self._call(sketch, "setup")
-            namespace.update(context.live_values())  # makes the canvas if nothing drew yet
+            context.canvas  # make the canvas now if nothing has drawn yet
+            namespace.update(context.live_values())
 
         outcome = self._guarded(start, pump)
         if not outcome.ok:

@@ -147,10 +147,16 @@ class SketchContext:
     # ------------------------------------------------------------------ live values
     def live_values(self) -> dict:
         """The names a sketch reads as plain variables, refreshed before every call into it."""
-        canvas = self.canvas
+        # Before anything has drawn, report the planned size without making the canvas yet:
+        # the sketch's top level may still set WIDTH and HEIGHT.
+        if self._canvas is not None:
+            w, h = self._canvas.width, self._canvas.height
+        else:
+            w = self.namespace.get("WIDTH", DEFAULT_WIDTH)
+            h = self.namespace.get("HEIGHT", DEFAULT_HEIGHT)
         return {
-            "width": canvas.width,
-            "height": canvas.height,
+            "width": w,
+            "height": h,
             "frame_count": self.frame_count,
             "mouse_x": self.mouse_x,
             "mouse_y": self.mouse_y,
