@@ -119,7 +119,7 @@ class MouseDirectionBrush(LineClumpBrush):
     count: int = 7
     weight: float = 2.0
     alpha: float = 75.0
-    length: float = 2.2           # in sizes
+    length: float = 1.8           # in sizes
     jitter: float = 0.08          # radians of wobble around the hand's direction
     drag: int = 8                 # autopaint: touches per imaginary drag of the hand
     wander: float = 0.35          # autopaint: how much an imaginary drag turns per touch
