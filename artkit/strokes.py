@@ -15,7 +15,6 @@ one clump don't darken where they cross, and segment joints don't blend twice.
 from __future__ import annotations
 
 import enum
-import io
 import json
 import os
 import struct
@@ -253,7 +252,8 @@ def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint) -
             nv = count * n_verbs
             frame = framing[count] = (pack("<4i", _PATH_VERSION, count * q_per_mark, 0, nv),
                                       verbs * count + b"\0" * (-nv % 4))
-        read(b"".join((frame[0], blob[lo:hi], frame[1])))
+        if not read(b"".join((frame[0], blob[lo:hi], frame[1]))):
+            continue   # skia refused the points (NaN or infinite): skip this run
         if colour != last_colour:
             set_colour(colour)
             last_colour = colour

@@ -368,3 +368,13 @@ def test_merged_gesture_draws_the_same_pixels_as_the_live_batches():
         log.end_gesture()
         assert len(log.gestures[-1].strokes) == 1
     assert np.array_equal(replayed(log), live.pixels())
+
+
+def test_a_mark_with_nan_points_is_skipped_not_redrawn():
+    c = canvas()
+    s = Strokes(LINE, [[[1, 1], [60, 40]], [[np.nan, 5], [60, 5]]],
+                [(0, 0, 0, 255), (255, 0, 0, 255)], 2, [0, 1])
+    c.draw(s)
+    red = (c.pixels()[..., 0] > 200) & (c.pixels()[..., 1] < 50)
+    assert not red.any()
+    assert c.pixels()[20, 30, 0] < 100          # the good line is there

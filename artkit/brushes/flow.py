@@ -21,7 +21,7 @@ import numpy as np
 
 from artkit.brushes.base import Brush, scatter, to_rgba
 from artkit.noise import Noise
-from artkit.strokes import CURVE, POLYLINE, Kind, Strokes
+from artkit.strokes import CURVE, POLYLINE, Strokes
 
 # Luminance change per pixel (smoothed) at which an edge fully steers the hairs.
 _EDGE_CONTRAST = 0.02
