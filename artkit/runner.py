@@ -49,6 +49,7 @@ from artkit.friendly import HOOK_ARGUMENTS, Problem
 from artkit.sketch import SketchContext, apply_settings, find_settings, new_seed
 
 DEFAULT_TIMEOUT = 3.0
+KEEPS_RUNNING = " (The last version that worked keeps running until you fix this.)"
 RUNNER_FLAG = "__artkit_runner__"  # set in the sketch's globals: artkit.go() sees it and does nothing
 
 
@@ -261,20 +262,20 @@ class SketchRunner:
         try:
             tree = ast.parse(source, self.filename)
         except SyntaxError as error:
-            self._fail(friendly.explain_syntax_error(error, self.filename, lines))
+            self._fail_load(friendly.explain_syntax_error(error, self.filename, lines))
             return False
         warnings = friendly.check_hooks(tree, self.filename, lines)
         warnings += friendly.check_reserved_names(tree, api.__all__, self.filename, lines)
         settings = find_settings(tree)
         for name in self.params:
             if name not in settings:
-                self._fail(friendly.param_problem(name, sorted(settings), self.filename))
+                self._fail_load(friendly.param_problem(name, sorted(settings), self.filename))
                 return False
         apply_settings(tree, self.params)
         try:
             code = compile(tree, self.filename, "exec")
         except SyntaxError as error:  # a few errors are only found by the compiler
-            self._fail(friendly.explain_syntax_error(error, self.filename, lines))
+            self._fail_load(friendly.explain_syntax_error(error, self.filename, lines))
             return False
 
         module = types.ModuleType(f"sketch_{self.path.stem}")
@@ -302,7 +303,7 @@ class SketchRunner:
 
         outcome = self._guarded(start, pump)
         if not outcome.ok:
-            self._fail(self._explain(outcome, sketch))
+            self._fail_load(self._explain(outcome, sketch))
             return False
         # On probation until its first frame works; a static sketch is done already.
         sketch.proven = not sketch.animated
@@ -333,6 +334,12 @@ class SketchRunner:
             except (TypeError, ValueError):
                 names = ()
             sketch.hooks[hook] = (function, names)
+
+    def _fail_load(self, problem: Problem) -> None:
+        """A new version didn't load: say so, and that the running one carries on."""
+        if self.current is not None and not self.halted:
+            problem.message += KEEPS_RUNNING
+        self._fail(problem)
 
     def _fail(self, problem: Problem) -> None:
         """Report a problem. The running version (if any) keeps going unless it was the one
@@ -377,7 +384,7 @@ class SketchRunner:
         problem = self._explain(outcome, sketch)
         if not sketch.proven and self.previous is not None:
             # The new version failed on its first frame: go back to the last good one.
-            problem.message += " (The last version that worked keeps running until you fix this.)"
+            problem.message += KEEPS_RUNNING
             self.current, self.previous = self.previous, None
         else:
             self.halted = True

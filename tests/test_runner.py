@@ -84,6 +84,33 @@ def test_star_import_and_go_are_harmless_under_the_runner(tmp_path, quiet):
     assert centre(runner) == (0, 0, 255)
 
 
+def test_go_runs_the_calling_file_from_an_editor(tmp_path, monkeypatch, quiet):
+    """Run as __main__ (an editor's Run button), go() opens the window on that very file;
+    inside that window's runner the same go() line does nothing."""
+    import runpy
+
+    import artkit.app.sketch_window as sketch_window
+
+    opened = []
+
+    def fake_window(runner, *args, **kwargs):
+        runner.run_frames(2)
+        opened.append(runner)
+        return 0
+
+    monkeypatch.setattr(sketch_window, "run_window", fake_window)
+    path = write(tmp_path / "thonny.py", """
+        from artkit.api import *
+        def draw():
+            background("green")
+        import artkit
+        artkit.go()
+    """)
+    runpy.run_path(str(path), run_name="__main__")
+    assert len(opened) == 1 and opened[0].path == path.resolve()
+    assert opened[0].problem is None and centre(opened[0]) == (0, 128, 0)
+
+
 def test_go_does_nothing_when_imported():
     import artkit
 
@@ -234,6 +261,7 @@ def test_error_in_setup_of_new_version_keeps_old(tmp_path, quiet):
     write(path, "def setup():\n    fill('lightgreeen')\ndef draw():\n    pass\n")
     runner.reload_if_changed()
     assert "Did you mean 'lightgreen'" in runner.problem.text()
+    assert "last version that worked keeps running" in runner.problem.text()
     assert runner.step() and centre(runner) == (255, 0, 0)
 
 

@@ -207,7 +207,8 @@ class SketchWindow:
                 self.frames += 1
                 if max_frames is not None and self.frames >= max_frames:
                     break
-                clock.tick(runner.frame_rate)
+                # A still picture needs no 60 fps; 30 keeps reloads and messages snappy.
+                clock.tick(runner.frame_rate if runner.wants_frames else 30)
             return 0
         finally:
             pygame.display.quit()

@@ -16,16 +16,18 @@ WIDTH = 640
 HEIGHT = 480
 SOURCE = "default"          # a photo file, or "default" for the built-in sunset
 BRUSH = "mouse_direction"
-FIRST_LAYER = 300           # touches painted at the start, so the picture appears at once
+FIRST_LAYER = 500           # touches painted quickly at the start, so a picture appears at once
 STROKES_PER_FRAME = 25      # how much the brush paints by itself each frame
-UNDERPAINTING = 45          # 0-255: how strongly the picture shows through before painting
+UNDERPAINTING = 110          # 0-255: how strongly the picture shows through before painting
 painting_by_itself = True
+first_layer_left = 0        # touches of the first layer still to paint
 
 
 def start():
+    global first_layer_left
     background("#f3eee4")
     show_source(UNDERPAINTING)  # painters often tone a canvas first
-    autopaint(BRUSH, FIRST_LAYER)
+    first_layer_left = FIRST_LAYER
 
 
 def setup():
@@ -34,7 +36,11 @@ def setup():
 
 
 def draw():
-    if painting_by_itself:
+    global first_layer_left
+    if first_layer_left > 0:    # the first layer: 50 touches a frame until it's done
+        autopaint(BRUSH, 50)
+        first_layer_left = first_layer_left - 50
+    elif painting_by_itself:
         autopaint(BRUSH, STROKES_PER_FRAME)
 
 

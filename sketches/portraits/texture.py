@@ -15,19 +15,21 @@ Without window:  artkit run sketches/portraits/texture.py --frames 30 --out text
 WIDTH = 640
 HEIGHT = 480
 SOURCE = "default"          # a photo file, or "default" for the built-in sunset
-FIRST_LAYER = 300           # flow touches painted at the start, so the picture appears at once
+FIRST_LAYER = 500           # flow touches painted quickly at the start, so a picture appears at once
 PAINT_BRUSH = "flow"
 TEXTURE_BRUSH = "texture"
 STROKES_PER_FRAME = 20      # flow touches each frame
 TEXTURE_PER_FRAME = 2       # texture touches each frame
-UNDERPAINTING = 45
+UNDERPAINTING = 110         # 0-255: how strongly the picture shows through before painting
 painting_by_itself = True
+first_layer_left = 0        # flow touches of the first layer still to paint
 
 
 def start():
+    global first_layer_left
     background("#f3eee4")
     show_source(UNDERPAINTING)
-    autopaint(PAINT_BRUSH, FIRST_LAYER)
+    first_layer_left = FIRST_LAYER
 
 
 def setup():
@@ -36,7 +38,11 @@ def setup():
 
 
 def draw():
-    if painting_by_itself:
+    global first_layer_left
+    if first_layer_left > 0:    # the first layer: 50 touches a frame until it's done
+        autopaint(PAINT_BRUSH, 50)
+        first_layer_left = first_layer_left - 50
+    elif painting_by_itself:
         autopaint(PAINT_BRUSH, STROKES_PER_FRAME)
         autopaint(TEXTURE_BRUSH, TEXTURE_PER_FRAME)
 
