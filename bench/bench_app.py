@@ -135,8 +135,12 @@ def measure(size, name, frames):
     naive frame times, autopaint frame times)."""
     app = new_app(size, name)
     app.run(max_frames=2)  # fonts, toolbar, the first full-window draw
+    # Keep each frame's batch as drawn (the log merges a gesture's batches when it ends).
+    canvas, batches = app.session.canvas, []
+    draw = canvas.draw
+    canvas.draw = lambda strokes, scale=1.0: (batches.append(strokes), draw(strokes, scale))
     stats = app.run(max_frames=frames, script=drag_script(app, frames))
-    batches = [s for g in app.session.log.gestures for s in g.strokes]
+    del canvas.draw
     marks = float(np.mean([len(b) for b in batches])) if batches else 0.0
     naive = naive_frames(app, batches)
     app.close()
@@ -161,7 +165,9 @@ def main(argv=None) -> int:
     names = [n for n in args.brushes.split(",") if n] or list(BRUSHES)
     print(f"artkit paint frame times in ms, {size[0]}x{size[1]} canvas, SDL dummy video driver, "
           f"{frames} frames of dragging per brush, best of {args.repeats} runs; "
-          f"budget {FRAME_BUDGET_MS:.1f} ms\n")
+          f"budget {FRAME_BUDGET_MS:.1f} ms")
+    print(f"{os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} at the start "
+          f"(other processes slow every column alike)\n")
     header = (f"{'brush':<16}{'marks/frame':>12}{'app med':>9}{'app p99':>9}{'naive med':>11}"
               f"{'naive p99':>11}{'naive/app':>11}{'auto med':>10}{'auto p99':>10}")
     print(header)

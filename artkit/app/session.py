@@ -42,6 +42,15 @@ def default_brush() -> str:
 
 
 class PaintSession:
+    """One painting in progress.
+
+    size: (width, height) of the canvas; source: a SourceImage (fitted to the canvas if its
+    size differs; None for the built-in picture); brush: the starting brush's name; seed: for
+    every mark's randomness (None: a random one, recorded in the log); background: the paper
+    colour; source_spec: how to reopen the source on --resume (a path, "default", "gan:…");
+    log: an existing StrokeLog to continue (see `resume`).
+    """
+
     FINE = 8
     RECENT = 4
     MAX_COARSE = 12
@@ -95,7 +104,8 @@ class PaintSession:
         try:
             source = open_source(spec, log.size)
         except ArtkitError as error:
-            source, notice = None, f"The source picture is gone ({error}); using the default one."
+            source, notice = None, (f"{error} Your painting is back; new marks take their "
+                                    f"colours from the built-in picture.")
             spec = "default"
         if source is not None and log.source_hash and source.hash != log.source_hash:
             notice = f"The source picture '{spec}' has changed since this painting began."
