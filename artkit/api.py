@@ -11,6 +11,13 @@ are degrees unless `angle_mode(RADIANS)`; `circle(x, y, size)` takes the width a
 Commands don't check their arguments on every call (that would slow every frame): when one
 fails, `artkit.friendly` reads this function's signature and the values it got and explains.
 Numbers are annotated `float` so the friendly messages can say "circle needs 3 numbers".
+
+Live names, refreshed before every call into the sketch: `width`, `height`, `frame_count`
+(1 in the first draw), `mouse_x`, `mouse_y`, `pmouse_x`, `pmouse_y` (where the mouse was at
+the previous frame; inside a mouse hook, before this movement), `mouse_is_pressed`,
+`mouse_button` ('left', 'middle', 'right'), `key` (the character typed, like 'a' or 'A', or a
+name: 'space', 'enter', 'left', 'right', 'up', 'down', 'backspace', 'tab', 'shift'...) and
+`key_is_pressed`.
 """
 
 from __future__ import annotations

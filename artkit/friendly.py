@@ -418,7 +418,7 @@ def explain_exception(exc: BaseException, path: str | None, lines: list[str], na
     line = last.tb_lineno if last else None
     code = _line(lines, line)
     trail = [f"line {tb.tb_lineno}, in {_frame_label(tb)}" for tb in sketch_frames]
-    called = _frame_after(exc, last)  # the artkit function the sketch called, if any
+    called = last.tb_next if last else None  # the artkit function the sketch called, if any
 
     # Each explainer returns (kind, sentence) when it recognises the error, else None.
     kind, explanation = (
@@ -452,13 +452,6 @@ def _sketch_frames(exc: BaseException, path: str | None) -> list:
 def _last_sketch_frame(exc: BaseException, path: str | None):
     frames = _sketch_frames(exc, path)
     return frames[-1] if frames else None
-
-
-def _frame_after(exc: BaseException, sketch_tb):
-    """The traceback entry just after the sketch's last frame: the function it called."""
-    if sketch_tb is None:
-        return None
-    return sketch_tb.tb_next
 
 
 def _frame_label(tb) -> str:

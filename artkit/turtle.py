@@ -67,7 +67,7 @@ def parse(program: str) -> list:
     ("repeat", (count, body)). Raises ArtkitError saying where a mistake is."""
     if not isinstance(program, str):
         raise ArtkitError(f"A turtle program is text in quotes, like \"4(F100 +90)\", not {program!r}.")
-    ops, end = _parse_block(program, 0, closing=None)
+    ops, _ = _parse_block(program, 0, closing=None)
     return ops
 
 

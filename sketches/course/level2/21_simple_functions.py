@@ -10,31 +10,35 @@ Run it:   artkit course 21
 Copy it:  artkit course 21 --copy      then: artkit run 21_simple_functions.py
 """
 
-petal_colours = ["hotpink", "orchid", "gold", "tomato", "lightskyblue", "white", "orange"]
+petal_colours = ["hotpink", "orchid", "gold", "tomato", "mediumpurple", "white", "orange"]
 
 
 def flower():
     x = random(40, 560)
-    y = random(200, 560)
+    y = random(230, 540)
     stroke("forestgreen")                 # the stem
-    stroke_weight(5)
-    line(x, y, x + random(-20, 20), 600)
+    stroke_weight(6)
+    line(x, y, x + random(-30, 30), 600)
     no_stroke()
-    fill(random_choice(petal_colours))    # four petals round the middle
-    circle(x - 18, y, 34)
-    circle(x + 18, y, 34)
-    circle(x, y - 18, 34)
-    circle(x, y + 18, 34)
+    fill(random_choice(petal_colours))    # five petals round the middle
+    circle(x - 22, y - 6, 40)
+    circle(x + 22, y - 6, 40)
+    circle(x - 14, y + 20, 40)
+    circle(x + 14, y + 20, 40)
+    circle(x, y - 24, 40)
     fill("saddlebrown")                   # the middle
-    circle(x, y, 22)
+    circle(x, y, 26)
 
 
 def setup():
     size(600, 600)
-    background("lightcyan")
+    background("lightskyblue")
     no_stroke()
-    fill("palegreen")
-    rect(0, 380, 600, 220)
+    fill("lightyellow")                   # the sun
+    circle(480, 110, 110)
+    fill("yellowgreen")
+    rect(0, 330, 600, 270)
+    flower()
     flower()
     flower()
     flower()
