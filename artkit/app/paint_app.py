@@ -492,7 +492,7 @@ class PaintApp:
         self._full_redraw = False
         column = pygame.Rect(self.canvas_rect.left, 0, self.canvas_rect.width, screen.get_height())
         changed = self.session.take_dirty()
-        toasts = self.toasts.layout(self.canvas_rect)
+        toasts = self.toasts.layout(column)  # below a small canvas rather than over it
         toast_rects = [r for _, r in toasts]
         if full:
             areas = [column]
