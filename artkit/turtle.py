@@ -32,7 +32,8 @@ Evolution
 `Evolution` breeds L-systems: each generation is the parent plus mutants (its rules edited at
 random: a symbol added, removed or swapped, a branch added, the angle nudged), drawn side by
 side in a grid. A person clicks the one to breed from (`pick`); without a person, `best()`
-ranks them with `fitness()`. Everything is seeded.
+ranks them with `fitness()`, a rough measure of how much a drawing looks like a plant.
+Everything is seeded.
 
 Drawing collects every segment first (numpy arrays) and draws each bracket depth as one path
 with contours, so thousands of segments cost one skia call per depth level.
@@ -422,29 +423,35 @@ def mutate(system: LSystem, rng: _random.Random, max_symbols: int = 50_000) -> L
     return system
 
 
-def fitness(drawing: Drawing, cells: int = 12) -> float:
-    """How interesting a drawing looks, 0..1, for choosing without a person.
+def fitness(drawing: Drawing, cells: int = 16) -> float:
+    """How much a drawing looks like a plant, 0..1, for choosing without a person.
 
-    It rewards drawings that spread over their box evenly and in both directions (like a bushy
-    plant or a snowflake) and punishes near-empty ones and straight lines: the fraction of a
-    cells x cells grid the fitted drawing passes through, times how square its bounds are."""
+    The product of four plain measures: it grows up from where the turtle started (the root
+    is at the bottom); it is neither a pole nor a mat (width about 0.6 to 1.4 times its
+    height); it spreads over its box (the fraction of a cells x cells grid it passes through);
+    and it is tidy rather than tangled (few segments piled into each cell it covers)."""
     if len(drawing) < 2:
         return 0.0
     left, top, right, bottom = drawing.bounds()
     w, h = right - left, bottom - top
-    if max(w, h) < 1e-6:
+    if w < 1e-6 or h < 1e-6:
         return 0.0
-    squareness = min(w, h) / max(w, h)
-    fitted = drawing.fitted(0, 0, cells, cells, margin=0.0)
-    seg = fitted.segments
+    upright = (float(drawing.segments[0, 1]) - top) / h
+    aspect = w / h
+    shape = min(1.0, aspect / 0.6) * min(1.0, 1.4 / aspect)
+    seg = drawing.fitted(0, 0, cells, cells, margin=0.0).segments
     # Sample points along every segment so long lines mark all the cells they cross.
-    t = np.linspace(0.0, 1.0, 5, dtype=np.float32)[None, :]
+    samples = 5
+    t = np.linspace(0.0, 1.0, samples, dtype=np.float32)[None, :]
     xs = seg[:, 0:1] + (seg[:, 2:3] - seg[:, 0:1]) * t
     ys = seg[:, 1:2] + (seg[:, 3:4] - seg[:, 1:2]) * t
     ix = np.clip(xs.astype(np.int32), 0, cells - 1)
     iy = np.clip(ys.astype(np.int32), 0, cells - 1)
-    covered = len(np.unique(iy * cells + ix)) / float(cells * cells)
-    return float(covered * (0.35 + 0.65 * squareness))
+    counts = np.bincount((iy * cells + ix).ravel(), minlength=cells * cells)
+    covered = float((counts > 0).mean())
+    pile = counts[counts > 0].mean() / samples          # segments per covered cell
+    tidy = 1.0 / (1.0 + pile / 25.0)
+    return float(covered * upright ** 2 * shape * tidy)
 
 
 class Evolution:

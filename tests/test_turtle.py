@@ -151,11 +151,24 @@ def test_cell_at_maps_clicks_to_variants():
     assert evo.cell_at(310, 10, 0, 0, 300, 300) is None
 
 
-def test_fitness_prefers_bushy_over_straight():
-    straight = trace("10(F)")
-    bushy = PLANT.drawing(4)
-    assert fitness(straight) < fitness(bushy)
+def test_fitness_prefers_plants_over_poles_tangles_and_upside_down():
+    plant = fitness(PLANT.drawing(4))
+    assert plant > 0.1
+    assert fitness(trace("10(F)")) == 0.0                                  # a pole
+    assert fitness(trace("F+[[X]-X]-F[-FX]+X", heading=-90)) < plant      # upside down
+    tangle = LSystem("X", {"X": "F+[[X]-X]-F[-FX]+X", "F": "F-F"}, iterations=5, angle=25, heading=65)
+    assert fitness(tangle.drawing()) < plant
     assert fitness(trace("")) == 0.0
+
+
+def test_evolving_by_fitness_alone_is_repeatable():
+    runs = []
+    for _ in range(2):
+        evo = Evolution(PLANT, seed=5)
+        for _ in range(3):
+            evo.pick(evo.best())
+        runs.append(evo.parent)
+    assert runs[0] == runs[1]
 
 
 def test_evolution_draws_every_cell():

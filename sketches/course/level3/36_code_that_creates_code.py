@@ -24,10 +24,16 @@ evolution = Evolution(PLANT, size=9, seed=random_number(1000000))
 
 def setup():
     size(720, 760)
-    no_loop()                          # draw only when something changes
+    if not AUTO:
+        no_loop()                      # draw only when something changes
 
 
 def draw():
+    if AUTO:
+        if frame_count % 30 != 1:      # a new generation every 30 frames
+            return
+        if frame_count > 1:
+            evolution.pick(evolution.best())
     background("#f6f1e7")
     stroke("#e0d6c2")
     stroke_weight(1)
@@ -46,8 +52,6 @@ def draw():
     stroke("#d1495b")
     stroke_weight(2)
     turtle("5(F24 +144)", 680, 738, heading=0)     # a turtle program: a little star
-    if AUTO:
-        loop()
 
 
 def mouse_pressed(x, y):
