@@ -153,9 +153,13 @@ class PaintApp:
             x += p.width
         self._full_redraw = True
         if self.screen is None or self.screen.get_size() != (width, height):
+            grew = self.screen is not None and width > self.screen.get_width()
             if self.screen is None:
                 pygame.display.set_icon(theme.window_icon())  # before the window exists
             self.screen = pygame.display.set_mode((width, height))
+            if grew:
+                _keep_on_screen(width)
+
 
     def set_source(self, source, spec: str | None = None) -> None:
         """Paint from `source` (a SourceImage) from now on; the painting is untouched."""
@@ -546,6 +550,18 @@ class PaintApp:
     def to_window(self, x: float, y: float) -> tuple[int, int]:
         """Window coordinates of canvas point (x, y)."""
         return (int(round(x)) + self.canvas_rect.left, int(round(y)) + self.canvas_rect.top)
+
+
+def _keep_on_screen(width: int) -> None:
+    """Slide a window that just grew (a panel opened) left until its right edge is on the
+    desktop again; window systems keep the left edge where it was."""
+    try:
+        x, y = pygame.display.get_window_position()
+        desktop_w = pygame.display.get_desktop_sizes()[0][0]
+    except (pygame.error, IndexError):
+        return
+    if x + width > desktop_w:
+        pygame.display.set_window_position((max(0, desktop_w - width), y))
 
 
 def _brush_key_index(key: int) -> int | None:
