@@ -163,7 +163,7 @@ def register_source_scheme(scheme: str, opener) -> None:
 
 # Schemes whose opener lives in an optional package, imported only when asked for: the module
 # must define `open_source(rest, size) -> SourceImage`.
-_LAZY_SCHEMES = {"gan": "artkit.gan.source"}
+_LAZY_SCHEMES = {"gan": "artkit.gan.painting"}
 
 
 def open_source(spec, size=None, fit: str = "cover") -> SourceImage:
