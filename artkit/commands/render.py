@@ -44,6 +44,11 @@ def register(subparsers) -> None:
     render.add_argument("--out", default=None, metavar="NAME.png",
                         help="output picture (default: BRUSH.png); the log goes to NAME.strokes")
     render.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    render.add_argument("--walk", action="store_true",
+                        help="with --source gan:CHECKPOINT: paint a latent walk into an animated "
+                             "--out .webp or .gif (--strokes: marks per frame)")
+    render.add_argument("--frames", type=int, default=120, metavar="N",
+                        help="frames of the --walk animation (default 120)")
     render.set_defaults(func=run_render)
 
     replay = subparsers.add_parser(
@@ -52,7 +57,11 @@ def register(subparsers) -> None:
     replay.add_argument("log", metavar="FILE.strokes")
     replay.add_argument("--scale", type=float, default=1.0, metavar="K")
     replay.add_argument("--background", default=None, metavar="COLOUR")
-    replay.add_argument("--out", required=True, metavar="BIG.png")
+    replay.add_argument("--out", default=None, metavar="BIG.png")
+    replay.add_argument("--timelapse", default=None, metavar="OUT.webp|OUT.gif",
+                        help="write the painting's build-up as an animation instead")
+    replay.add_argument("--seconds", type=float, default=8.0, metavar="S",
+                        help="length of the --timelapse animation (default 8)")
     replay.add_argument("--quiet", action="store_true")
     replay.set_defaults(func=run_replay)
 
@@ -171,6 +180,14 @@ def run_render(args) -> int:
     from artkit.source import open_source
     from artkit.strokes import StrokeLog
 
+    if str(args.source).lower().startswith("gan:"):
+        from artkit.gan import painting
+
+        if args.walk:
+            return painting.render_walk_command(args)
+        args.source = painting.with_seed(args.source, args.seed)
+    elif args.walk:
+        raise ArtkitError("--walk needs a GAN source: --source gan:CHECKPOINT (a .pt file).")
     brush = make_brush(args.brush, **parse_params(args.param))
     scale = _check_scale(args.scale)
     if args.strokes is not None and args.strokes < 0:
@@ -209,6 +226,13 @@ def run_render(args) -> int:
 def run_replay(args) -> int:
     from artkit.strokes import StrokeLog
 
+    if args.timelapse:
+        from artkit.timelapse import run_timelapse_command
+
+        return run_timelapse_command(args)
+    if not args.out:
+        raise ArtkitError("Give --out BIG.png for the picture (or --timelapse OUT.webp for "
+                          "its build-up).")
     scale = _check_scale(args.scale)
     out = _out_path(args.out, "replay.png")
     started = time.perf_counter()
