@@ -18,7 +18,7 @@ from PIL import Image
 from artkit.errors import ArtkitError
 
 __all__ = ["timelapse", "timelapse_frames", "write_animation", "check_animation_path",
-           "ANIMATION_SUFFIXES", "MAX_FRAME_BYTES"]
+           "ANIMATION_SUFFIXES", "MAX_FRAME_BYTES", "run_timelapse_command"]
 
 ANIMATION_SUFFIXES = (".webp", ".gif")
 # Pillow's animated writers need every frame in memory at once; past this many bytes of raw
@@ -138,3 +138,23 @@ def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 1
         fps = fps * fewer / frames
         frames = fewer
     return write_animation(timelapse_frames(log, frames, scale, background), out, fps=fps)
+
+
+def run_timelapse_command(args) -> int:
+    """`artkit replay FILE.strokes --timelapse OUT.webp|OUT.gif [--scale K] [--seconds S]`
+    (called by `artkit.commands.render`)."""
+    import time
+
+    from artkit.color import to_rgba
+
+    started = time.perf_counter()
+    background = tuple(to_rgba(args.background)[:3]) if args.background else None
+    notice = (lambda message: None) if args.quiet else print
+    path = timelapse(args.log, args.timelapse, scale=args.scale, seconds=args.seconds,
+                     background=background, notice=notice)
+    if not args.quiet:
+        with Image.open(path) as animation:
+            frames, size = animation.n_frames, animation.size
+        print(f"{path}: the painting's build-up in {frames} frames, {size[0]}x{size[1]}, "
+              f"{time.perf_counter() - started:.1f} s")
+    return 0

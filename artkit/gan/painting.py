@@ -42,7 +42,7 @@ from artkit.source import SourceImage
 __all__ = ["PALETTES", "PALETTE_NAMES", "GanSpec", "tint", "soft_upscale", "sample_source",
            "parse_spec", "format_spec", "with_seed", "open_source", "load_generator_cached",
            "seed_latents", "walk_latents", "walk_schedule", "generate", "render_walk",
-           "PreparedSource"]
+           "PreparedSource", "render_walk_command"]
 
 # Colour stops from dark to light (0..255). "none" keeps the sample's own colours.
 PALETTES: dict[str, tuple | None] = {
@@ -252,7 +252,11 @@ _GENERATORS: OrderedDict = OrderedDict()  # (resolved path, mtime, size) → (ge
 def load_generator_cached(checkpoint):
     """`artkit.gan.checkpoint.load_generator` on the CPU, remembering the last few files (a walk
     asks for the same generator hundreds of times)."""
-    from artkit.gan.checkpoint import load_generator
+    try:
+        from artkit.gan.checkpoint import load_generator
+    except ImportError:
+        raise ArtkitError("GAN sources need torch, which is not installed here; install it "
+                          "with pip install 'artkit[gan]'.") from None
 
     path = Path(checkpoint).expanduser()
     try:
@@ -382,3 +386,36 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
             yield canvas.rgb()
 
     return write_animation(painted_frames(), out, fps=fps)
+
+
+def render_walk_command(args) -> int:
+    """`artkit render --source gan:CKPT[#SEED][,PALETTE] --walk --frames N --out anim.webp`
+    (called by `artkit.commands.render`): --size, --brush, --param, --seed (the first seed
+    when the spec has none), --strokes (marks per frame) and --background apply."""
+    import time
+
+    from artkit.color import to_rgba
+    from artkit.commands.render import parse_params, parse_size
+
+    spec = parse_spec(with_seed(args.source, args.seed))
+    out = args.out or "walk.webp"
+    size = parse_size(args.size) if args.size else (512, 384)
+    background = tuple(to_rgba(args.background)[:3]) if args.background else (250, 247, 240)
+    if args.strokes is not None and args.strokes < 1:
+        raise ArtkitError(f"--strokes (marks per frame of a walk) must be 1 or more, not "
+                          f"{args.strokes}.")
+    started = time.perf_counter()
+
+    def progress(done, total):
+        if not args.quiet and (done == total or done % 10 == 0):
+            print(f"\r  frame {done}/{total}", end="" if done < total else "\n", flush=True)
+
+    path = render_walk(spec.checkpoint, out, frames=args.frames, size=size, seed=spec.seed,
+                       palette=spec.palette, brush=args.brush,
+                       brush_params=parse_params(args.param), touches=args.strokes,
+                       background=background, progress=progress)
+    if not args.quiet:
+        print(f"{path}: a {args.frames}-frame latent walk from seed {spec.seed} of "
+              f"{Path(spec.checkpoint).name}, {size[0]}x{size[1]}, "
+              f"{time.perf_counter() - started:.1f} s")
+    return 0
