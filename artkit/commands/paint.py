@@ -27,6 +27,10 @@ def register(subparsers):
                    help="folder where S saves paintings (default: the current folder)")
     p.add_argument("--frames", type=int, metavar="N",
                    help="close the window after N frames (for demos and scripted checks)")
+    p.add_argument("--gan", nargs="?", const="", default=None, metavar="CHECKPOINT",
+                   help="open with the GAN panel showing (and sample this checkpoint)")
+    p.add_argument("--gan-data", metavar="PATH",
+                   help="pictures the GAN panel trains on: a folder, .h5 or .npz (opens the panel)")
     p.set_defaults(func=run_paint)
 
 
@@ -100,6 +104,10 @@ def run_paint(args) -> int:
         session.journal_to(journal)
 
         app = PaintApp(session, out_dir=out_dir)
+        if args.gan is not None or args.gan_data:
+            from artkit.app.gan_panel import show_panel
+
+            show_panel(app, checkpoint=args.gan or None, data=args.gan_data)
         for notice in notices:
             app.toasts.show(notice, "error", seconds=8)
             print(f"artkit: {notice}")
