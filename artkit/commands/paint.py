@@ -71,8 +71,12 @@ def run_paint(args) -> int:
     if not out_dir.is_dir():
         raise ArtkitError(f"The folder '{out_dir}' given to --out-dir does not exist; create it "
                           f"or pick another.")
+    # Bad arguments stop here, before a window opens.
     if args.brush:
-        make_brush(args.brush)  # an unknown name stops here, before a window opens
+        make_brush(args.brush)
+    size = parse_size(args.size) if args.size else None
+    if args.frames is not None and args.frames < 1:
+        raise ArtkitError(f"--frames must be 1 or more, not {args.frames}.")
     journal = storage.session_journal()
     notices = []
 
@@ -89,9 +93,7 @@ def run_paint(args) -> int:
             if args.brush:
                 session.select_brush(args.brush)
         else:
-            if args.size:
-                size = parse_size(args.size)
-            else:
+            if size is None:
                 desktops = pygame.display.get_desktop_sizes()
                 size = fitting_canvas_size(desktops[0] if desktops else None, toolbar.WIDTH)
             spec = args.source or "default"
