@@ -107,12 +107,12 @@ def _background(text):
 
 
 def _out_path(out, default_name: str) -> Path:
+    from artkit.canvas import check_can_save
+
     path = Path(out if out else default_name)
     if path.suffix.lower() != ".png":
         raise ArtkitError(f"--out must name a .png file, not '{path}'.")
-    if not path.parent.is_dir():
-        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
-    return path
+    return check_can_save(path)  # before painting, so a long render is never thrown away
 
 
 def _canvas_size(source_spec: str, size_text) -> tuple[int, int]:
