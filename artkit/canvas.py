@@ -31,7 +31,7 @@ from artkit.color import ColourMode, colour_mode as _make_colour_mode, to_rgba
 from artkit.errors import ArtkitError
 
 __all__ = [
-    "Canvas", "read_provenance",
+    "Canvas", "read_provenance", "check_can_save", "save_error",
     "CORNER", "CORNERS", "CENTER", "RADIUS",
     "ROUND", "SQUARE", "PROJECT", "MITER", "BEVEL",
     "OPEN", "CHORD", "PIE", "CLOSE",
@@ -175,8 +175,7 @@ class Canvas:
         self._stack: list[_Style] = []
         self._fill_paint = skia.Paint(AntiAlias=True, Style=skia.Paint.kFill_Style)
         self._stroke_paint = skia.Paint(AntiAlias=True, Style=skia.Paint.kStroke_Style)
-        self._font = skia.Font(_default_typeface(), self._style.text_size)
-        self._font.setEdging(skia.Font.Edging.kAntiAlias)
+        self._font: skia.Font | None = None  # made by the first text(): see _text_font
         self._shape: list | None = None
         self._shape_kind = None
         self._pygame_surface = None
@@ -202,7 +201,6 @@ class Canvas:
         self._stroke_paint.setStrokeWidth(style.weight)
         self._stroke_paint.setStrokeCap(_CAPS[style.cap])
         self._stroke_paint.setStrokeJoin(_JOINS[style.join])
-        self._font.setSize(style.text_size)
         self._update_flags()
 
     def _update_flags(self) -> None:
@@ -285,7 +283,6 @@ class Canvas:
         if not size > 0:
             raise ArtkitError(f"text_size() needs a size above 0, not {size}.")
         self._style.text_size = size
-        self._font.setSize(size)
 
     def text_align(self, horizontal: str, vertical: str = BASELINE) -> None:
         """Where text() puts its point: LEFT/CENTER/RIGHT and TOP/CENTER/BASELINE/BOTTOM."""
@@ -585,7 +582,9 @@ class Canvas:
         lines = str(s).split("\n")
         size = self._style.text_size
         leading = size * 1.25
-        ascent, descent = -self._font.getMetrics().fAscent, self._font.getMetrics().fDescent
+        font = self._text_font()
+        metrics = font.getMetrics()
+        ascent, descent = -metrics.fAscent, metrics.fDescent
         block = leading * (len(lines) - 1)
         baseline = self._style.text_baseline
         if baseline == TOP:
@@ -600,13 +599,24 @@ class Canvas:
         for i, line in enumerate(lines):
             dx = 0.0
             if align != LEFT:
-                width = self._font.measureText(line)
+                width = font.measureText(line)
                 dx = -width if align == RIGHT else -width / 2.0
-            self.sk.drawString(line, x + dx, y0 + i * leading, self._font, self._fill_paint)
+            self.sk.drawString(line, x + dx, y0 + i * leading, font, self._fill_paint)
 
     def text_width(self, s) -> float:
         """How wide `s` is in pixels at the current text size (its longest line)."""
-        return max(self._font.measureText(line) for line in str(s).split("\n"))
+        font = self._text_font()
+        return max(font.measureText(line) for line in str(s).split("\n"))
+
+    def _text_font(self) -> skia.Font:
+        # Made on first use: finding the system font starts fontconfig, which costs time and
+        # can print warnings, and most canvases (every painting) never draw text.
+        if self._font is None:
+            self._font = skia.Font(_default_typeface(), self._style.text_size)
+            self._font.setEdging(skia.Font.Edging.kAntiAlias)
+        elif self._font.getSize() != self._style.text_size:
+            self._font.setSize(self._style.text_size)
+        return self._font
 
     def image(self, img, x: float, y: float, w: float | None = None, h: float | None = None) -> None:
         """Draw a picture: a numpy uint8 array (H, W, 3 or 4), a PIL image or another Canvas,
@@ -675,11 +685,7 @@ class Canvas:
             raise ArtkitError(
                 f"Can't save to '{path}': end the name with .png (or .jpg, .webp, .bmp, .tif)."
             )
-        folder = path.parent
-        if not folder.is_dir():
-            raise ArtkitError(f"Can't save to '{path}': the folder '{folder}' does not exist.")
-        if path.is_dir():
-            raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
+        _check_path_shape(path)
         rgba = _unpremultiply(self._pixels)
         picture = Image.fromarray(rgba)  # (H, W, 4) uint8 is read as RGBA
         options = {}
@@ -697,10 +703,8 @@ class Canvas:
                 options["quality"] = 95
         try:
             picture.save(path, fmt, **options)
-        except PermissionError:
-            raise ArtkitError(f"Can't save to '{path}': permission denied; pick another folder.") from None
         except OSError as error:
-            raise ArtkitError(f"Can't save to '{path}': {error.strerror or error}.") from None
+            raise save_error(path, error) from None
         return path
 
     def pygame_surface(self):
@@ -714,6 +718,42 @@ class Canvas:
 
     def __repr__(self) -> str:
         return f"Canvas({self.width}, {self.height})"
+
+
+def check_can_save(path) -> Path:
+    """Raise the ArtkitError a save to `path` would meet (missing folder, a folder's name, a
+    folder artkit may not write in) before any work is done, so nothing made is lost to it."""
+    import tempfile
+
+    path = Path(path)
+    _check_path_shape(path)
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise save_error(path, error) from None
+    return path
+
+
+def save_error(path, error: OSError) -> ArtkitError:
+    """The one-sentence ArtkitError for an OSError met while writing `path`."""
+    path = Path(path)
+    if isinstance(error, PermissionError):
+        return ArtkitError(f"Can't save to '{path}': permission denied; pick another folder.")
+    if isinstance(error, FileNotFoundError):
+        if not path.parent.is_dir():
+            return ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+        return ArtkitError(f"Can't save to '{path}': files can't be made in the folder "
+                           f"'{path.parent}'; pick another folder.")
+    reason = str(error.strerror or error)
+    return ArtkitError(f"Can't save to '{path}': {reason[:1].lower()}{reason[1:]}.")
+
+
+def _check_path_shape(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+    if path.is_dir():
+        raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
 
 
 def read_provenance(path) -> dict:

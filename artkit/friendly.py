@@ -120,16 +120,17 @@ def _squash(trail: list[str], keep: int = 6) -> list[str]:
 
 
 class ConsoleReporter:
-    """Prints each problem to stderr, once, with a blank line after it."""
+    """Prints each problem to stderr, once, after the sketch's file name (like a compiler:
+    `flower.py: ...`, `flower.py: warning: ...`), with a blank line after it."""
 
     def __init__(self, stream=None):
         self.stream = stream
 
     def report(self, problem: Problem) -> None:
         stream = self.stream or sys.stderr
-        label = "warning" if problem.warning else "problem"
-        name = f" ({Path(problem.path).name})" if problem.path else ""
-        print(f"artkit {label}{name}: {problem.text()}\n", file=stream, flush=True)
+        name = Path(problem.path).name if problem.path else "your sketch"
+        label = " warning:" if problem.warning else ""
+        print(f"{name}:{label} {problem.text()}\n", file=stream, flush=True)
 
 
 class CollectingReporter:

@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import skia
 
+from artkit.canvas import save_error
 from artkit.errors import ArtkitError
 
 __all__ = [
@@ -587,15 +588,12 @@ def _write_atomically(path: Path, records: list[bytes]) -> None:
             for r in records:
                 f.write(r)
         os.replace(tmp, path)
-    except FileNotFoundError:
-        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist."
-                          ) from None
     except OSError as error:
         try:
             tmp.unlink()
         except OSError:
             pass
-        raise ArtkitError(f"Can't save to '{path}': {error.strerror or error}.") from None
+        raise save_error(path, error) from None
 
 
 def _parse_log(data: bytes, name: str) -> StrokeLog:

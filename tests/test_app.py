@@ -318,7 +318,25 @@ def test_cli_paint_then_resume(tmp_path, artkit_home, monkeypatch):
     assert journal.exists()
     assert main(["paint", "--resume", "--frames", "2"]) == 0
     assert main(["paint", "--frames", "1"]) == 0
-    assert (artkit_home / "session.strokes.previous").exists()  # a fresh start keeps the old one
+    # nothing was painted, so the fresh start drops the old session instead of keeping it
+    assert not (artkit_home / "session.strokes.previous").exists()
+
+
+def test_a_fresh_start_keeps_a_painted_session_aside(tmp_path):
+    journal = tmp_path / storage.SESSION_LOG
+    previous = journal.with_name(journal.name + storage.PREVIOUS_SUFFIX)
+    painted = PaintSession(SIZE, brush="dabs", seed=1)
+    painted.journal_to(journal)
+    painted.begin_gesture()
+    painted.paint(line(20, 20, 120, 90))
+    painted.end_gesture()
+    painted.log.close()
+    assert storage.keep_previous(journal) == previous and not journal.exists()
+    blank = PaintSession(SIZE, brush="dabs", seed=1)
+    blank.journal_to(journal)
+    blank.log.close()
+    assert storage.keep_previous(journal) is None and not journal.exists()
+    assert PaintSession.resume(previous)[0].log.stroke_count() > 0  # the painting survived
 
 
 def test_cli_rejects_bad_input_with_one_line(tmp_path, artkit_home, capsys):

@@ -36,13 +36,32 @@ def session_journal(folder: Path | None = None) -> Path:
 
 
 def keep_previous(path: Path) -> Path | None:
-    """Move an existing session file aside (so starting afresh never destroys a painting)."""
+    """Move an existing session file aside (so starting afresh never destroys a painting).
+
+    A session with nothing painted in it is deleted instead, so opening and closing an empty
+    window doesn't push a real painting out of the one `.previous` place."""
     path = Path(path)
     if not path.exists():
+        return None
+    if _is_blank_session(path):
+        path.unlink()
         return None
     kept = path.with_name(path.name + PREVIOUS_SUFFIX)
     os.replace(path, kept)
     return kept
+
+
+def _is_blank_session(path: Path) -> bool:
+    from artkit.errors import ArtkitError
+    from artkit.strokes import StrokeLog
+
+    if path.stat().st_size > 65536:  # bigger than any header: something was painted
+        return False
+    try:
+        log = StrokeLog.load(path)
+    except ArtkitError:
+        return False  # unreadable: keep it, someone may want to look at it
+    return not log.can_undo() and not log.can_redo()
 
 
 def timestamped_name(folder: Path, now: _dt.datetime | None = None, prefix="artkit") -> Path:

@@ -70,13 +70,15 @@ def run_sketch(path: Path, args) -> int:
         from artkit.app.sketch_window import run_window
 
         return run_window(runner)
+    from artkit.canvas import check_can_save
+
     frames = 60 if args.frames is None else args.frames
     if frames < 1:
         raise ArtkitError(f"--frames needs a number of frames of 1 or more, not {frames}.")
+    out = check_can_save(Path(args.out) if args.out else Path(f"{runner.path.stem}.png"))
     ok = runner.run_frames(frames)
     if not ok or runner.canvas is None:
-        return 1
-    out = Path(args.out) if args.out else Path(f"{runner.path.stem}.png")
+        return 2
     drawn = runner.context.frame_count
     runner.canvas.save(out, runner.provenance(drawn))
     frames_note = f"{drawn} frames, " if runner.current.animated else ""
