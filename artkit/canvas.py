@@ -680,12 +680,7 @@ class Canvas:
         from PIL import Image, PngImagePlugin
 
         path = Path(path)
-        fmt = _SAVE_FORMATS.get(path.suffix.lower())
-        if fmt is None:
-            raise ArtkitError(
-                f"Can't save to '{path}': end the name with .png (or .jpg, .webp, .bmp, .tif)."
-            )
-        _check_path_shape(path)
+        fmt = _check_path_shape(path)
         rgba = _unpremultiply(self._pixels)
         picture = Image.fromarray(rgba)  # (H, W, 4) uint8 is read as RGBA
         options = {}
@@ -749,11 +744,17 @@ def save_error(path, error: OSError) -> ArtkitError:
     return ArtkitError(f"Can't save to '{path}': {reason[:1].lower()}{reason[1:]}.")
 
 
-def _check_path_shape(path: Path) -> None:
+def _check_path_shape(path: Path) -> str:
+    """The Pillow format for `path`, after checking its name and folder."""
+    fmt = _SAVE_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        raise ArtkitError(
+            f"Can't save to '{path}': end the name with .png (or .jpg, .webp, .bmp, .tif).")
     if not path.parent.is_dir():
         raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
     if path.is_dir():
         raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
+    return fmt
 
 
 def read_provenance(path) -> dict:

@@ -345,8 +345,12 @@ def test_cli_rejects_bad_input_with_one_line(tmp_path, artkit_home, capsys):
     assert main(["paint", "--out-dir", str(tmp_path / "nope")]) == 2
     (artkit_home).mkdir(exist_ok=True)
     assert main(["paint", "--resume"]) == 2
+    (tmp_path / "text.png").write_text("not a picture")
+    assert main(["paint", "--source", str(tmp_path / "text.png")]) == 2
+    assert main(["paint", "--frames", "0"]) == 2
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 4 and all(line.startswith("artkit: ") for line in err)
+    assert len(err) == 6 and all(line.startswith("artkit: ") for line in err)
+    assert not (artkit_home / "session.strokes").exists()
     assert "did you mean 'flow'" in err[1]
 
 

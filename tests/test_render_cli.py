@@ -1,5 +1,7 @@
 """`artkit render`, `artkit replay` and `artkit brushes` from the command line."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -97,3 +99,82 @@ def test_brushes_lists_every_brush(capsys):
     assert len(lines) == len(BRUSHES)
     for line, name in zip(lines, BRUSHES):
         assert line.startswith(name + " ")
+
+
+# -- bad files and paths, through the real command line: one sentence, exit 2, nothing written --
+
+def _broken_png(path):
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"not really a picture" * 8)
+
+
+def _text_named_png(path):
+    path.write_text("hello, I am text with a picture's name\n")
+
+
+def _truncated_jpeg(path):
+    whole = path.with_name("whole.jpg")
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (64, 96, 3), dtype=np.uint8)).save(whole, quality=90)
+    path.write_bytes(whole.read_bytes()[: whole.stat().st_size // 3])
+
+
+def _huge_png(path):
+    from test_source import png_header_only
+
+    png_header_only(path, 40_000, 40_000)
+
+
+@pytest.mark.parametrize("name,make,message", [
+    ("broken.png", _broken_png, "damaged or truncated"),
+    ("text.png", _text_named_png, "is not an image artkit can read"),
+    ("cut.jpg", _truncated_jpeg, "damaged or truncated"),
+    ("huge.png", _huge_png, "too big (1600 megapixels)"),
+])
+def test_bad_picture_files_are_refused_in_one_sentence(tmp_path, capsys, name, make, message):
+    source = tmp_path / name
+    make(source)
+    out = tmp_path / "x.png"
+    for size in ([], ["--size", "64x48"]):  # with and without reading the image's shape first
+        code, _, err = run(capsys, "render", "--source", str(source), "--strokes", "5", *size,
+                           "--out", str(out))
+        assert code == 2
+        assert err.strip() == err.strip().splitlines()[0] and message in err, err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("where,message", [
+    ("missing/x.png", "the folder"),
+    pytest.param("/proc/x.png", "files can't be made in the folder '/proc'",
+                 marks=pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="no /proc")),
+])
+def test_unwritable_out_is_refused_before_painting(tmp_path, capsys, monkeypatch, where, message):
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "render", "--strokes", "5", "--size", "64x48", "--out", where)
+    assert code == 2 and len(err.strip().splitlines()) == 1 and message in err, err
+    assert not list(tmp_path.iterdir())  # no log either: it failed before painting
+
+
+def test_replay_refuses_damaged_and_future_logs_in_one_sentence(tmp_path, capsys):
+    import artkit.strokes as strokes_module
+
+    good = tmp_path / "good.png"
+    assert run(capsys, "render", "--strokes", "5", "--size", "32x24", "--out", str(good),
+               "--quiet")[0] == 0
+    data = good.with_suffix(".strokes").read_bytes()
+    damaged = tmp_path / "damaged.strokes"
+    damaged.write_bytes(data[:len(strokes_module._MAGIC)] + b"\x00" * 40)
+    zip_file = tmp_path / "zip.strokes"
+    zip_file.write_bytes(b"PK\x03\x04" + b"x" * 60)
+    future = tmp_path / "future.strokes"
+    log = StrokeLog.load(good.with_suffix(".strokes"))
+    original = strokes_module.FORMAT_VERSION
+    strokes_module.FORMAT_VERSION = 7
+    try:
+        log.save(future)
+    finally:
+        strokes_module.FORMAT_VERSION = original
+    for path, message in ((damaged, "damaged"), (zip_file, "not an artkit stroke file"),
+                          (future, "format version 7")):
+        code, _, err = run(capsys, "replay", str(path), "--out", str(tmp_path / "r.png"))
+        assert code == 2 and len(err.strip().splitlines()) == 1 and message in err, err
+    assert not (tmp_path / "r.png").exists()

@@ -379,9 +379,26 @@ def test_run_command_headless_writes_png_with_provenance(tmp_path, quiet, capsys
 def test_run_command_problems(tmp_path, quiet, capsys):
     assert main(["run", str(tmp_path / "missing.py"), "--frames", "1"]) == 2
     assert "no sketch file" in capsys.readouterr().err
-    broken = write(tmp_path / "broken.py", "def draw():\n    circel(1, 2, 3)\n")
-    assert main(["run", str(broken), "--frames", "2", "--out", str(tmp_path / "b.png")]) == 1
-    assert not (tmp_path / "b.png").exists()
+    out = tmp_path / "b.png"
+    for source, message in (("def draw():\n    circel(1, 2, 3)\n", "Did you mean circle?"),
+                            ("def draw()\n    circle(1, 2, 3)\n", "must end with a colon"),
+                            ("def setup():\n    while True:\n        pass\n", "loop that never ends")):
+        broken = write(tmp_path / "broken.py", source)
+        started = time.perf_counter()
+        assert main(["run", str(broken), "--frames", "2", "--out", str(out),
+                     "--timeout", "0.3"]) == 2
+        assert time.perf_counter() - started < 20  # the loop guard stopped it
+        assert message in quiet.problems[-1].text()
+        assert not out.exists()
+
+
+def test_run_command_checks_out_before_running(tmp_path, capsys):
+    sketch = write(tmp_path / "loud.py", "print('ran')\ncircle(50, 50, 20)\n")
+    assert main(["run", str(sketch), "--frames", "1", "--out", str(tmp_path / "no" / "x.png")]) == 2
+    out, err = capsys.readouterr()
+    assert "ran" not in out and err.strip() == (
+        f"artkit: Can't save to '{tmp_path / 'no' / 'x.png'}': the folder "
+        f"'{tmp_path / 'no'}' does not exist.")
 
 
 def test_headless_run_never_imports_pygame(tmp_path):
