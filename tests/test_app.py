@@ -392,6 +392,11 @@ def test_help_overlay_and_quit(tmp_path):
     app = make_app(tmp_path)
     play(app, [key(pygame.K_h, unicode="h")])
     assert app.help.visible
+    from artkit.app.paint_app import BRUSH_KEYS
+
+    listed = [k for k, words in app.help_lines() if words.startswith("choose a brush")]
+    last_key = BRUSH_KEYS[len(app.session.brush_names) - 1]
+    assert len(listed) == 1 and listed[0].endswith(last_key)  # every brush key, and no more
     play(app, [key(pygame.K_ESCAPE)])  # Esc closes the help first…
     assert not app.help.visible and app.running
     stats = app.run(max_frames=50, script=[key(pygame.K_ESCAPE)])  # …then quits

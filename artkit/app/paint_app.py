@@ -43,7 +43,7 @@ PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app),
 HELP_LINES = (
     ("", "Painting"),
     ("drag", "paint with the current brush"),
-    ("1 … 9  0  -  =", "choose a brush (or click it in the toolbar)"),
+    ("{brush keys}", "choose a brush (or click it in the toolbar)"),  # see help_lines()
     (",  .", "previous / next brush"),
     ("wheel  [  ]", "smaller / bigger brush"),
     ("A", "autopaint: the brush covers the canvas by itself"),
@@ -531,8 +531,10 @@ class PaintApp:
         return [screen.get_rect()] if full else drawn
 
     def help_lines(self):
+        keys = brush_keys_label(len(self.session.brush_names))
+        lines = tuple((k.replace("{brush keys}", keys), words) for k, words in HELP_LINES)
         extra = [p.help_line for p in self.panels if p.help_line]
-        return HELP_LINES + ((("", "Panels"),) + tuple(extra) if extra else ())
+        return lines + ((("", "Panels"),) + tuple(extra) if extra else ())
 
     def _toolbar_state(self) -> toolbar_mod.ToolbarState:
         s = self.session
@@ -562,6 +564,15 @@ def _keep_on_screen(width: int) -> None:
         return
     if x + width > desktop_w:
         pygame.display.set_window_position((max(0, desktop_w - width), y))
+
+
+def brush_keys_label(count: int) -> str:
+    """The brush keys in use for `count` brushes, for the help: '1 … 9  0  -'."""
+    keys = BRUSH_KEYS[:count]
+    if len(keys) <= 3:
+        return "  ".join(keys)
+    head = f"{keys[0]} … {keys[min(8, len(keys) - 1)]}"
+    return "  ".join([head, *keys[9:]])
 
 
 def _brush_key_index(key: int) -> int | None:
