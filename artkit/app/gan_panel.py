@@ -205,6 +205,7 @@ class GanPanel(Panel):
         self._thumb_key = None
         self._image = None
         self._dirty = True
+        self._stats_dirty = False  # new losses: redrawn at most every RENDER_EVERY_S
         self._rendered_at = 0.0
         self._hits: list = []
         self._hover = None
@@ -495,14 +496,14 @@ class GanPanel(Panel):
 
     def _walk_frame(self) -> None:
         """Move the source one step along the walk when its time comes, and keep painting."""
-        from artkit.gan.painting import format_spec
+        from artkit.gan.painting import format_spec, walk_schedule
 
         walk = self.walk
         if walk["frames"] is not None and self.builder.idle and \
                 time.perf_counter() - walk["shown_at"] >= WALK_FRAME_S:
             i = walk["index"]
             frames = walk["frames"]
-            t = i / max(1, len(frames) - 1)
+            t = walk_schedule(1, len(frames))[i][1]
             spec = format_spec(walk["checkpoint"], walk["from"], self.palette, walk["to"], t)
             self.builder.request(frames[i], self.app.session.size, self.palette, spec,
                                  f"GAN walk #{walk['from']}→#{walk['to']}")
@@ -536,6 +537,8 @@ class GanPanel(Panel):
         if self.worker is not None:
             for event in self.worker.poll():
                 self._on_engine_event(event)
+        for worker in self.retired:
+            worker.poll(limit=1000)  # unread events would keep a finished engine from exiting
         self.retired = [w for w in self.retired if w.alive]
         result = self.builder.take()
         if result is not None:
@@ -550,7 +553,12 @@ class GanPanel(Panel):
             self._walk_frame()
 
     def _on_engine_event(self, event) -> None:
-        self._dirty = True
+        # Losses arrive many times a second and are redrawn at most every RENDER_EVERY_S;
+        # anything else shows on the next frame.
+        if isinstance(event, gw.Progress):
+            self._stats_dirty = True
+        else:
+            self._dirty = True
         if isinstance(event, gw.Progress):
             self.step, self.images_seen = event.step, event.images_seen
             self.losses.append((event.images_seen, event.d_real, event.d_fake, event.g))
@@ -713,10 +721,11 @@ class GanPanel(Panel):
     def draw(self, screen: pygame.Surface) -> None:
         now = time.perf_counter()
         stale = self._image is None or self._image.get_size() != self.rect.size
-        if stale or (self._dirty and now - self._rendered_at >= RENDER_EVERY_S):
+        if stale or self._dirty or (self._stats_dirty and
+                                    now - self._rendered_at >= RENDER_EVERY_S):
             self._image = self._render()
             self._rendered_at = now
-            self._dirty = False
+            self._dirty = self._stats_dirty = False
         screen.blit(self._image, self.rect)
 
     def _render(self) -> pygame.Surface:
@@ -772,24 +781,23 @@ class GanPanel(Panel):
         y += 44
 
         # numbers
+        third = inner // 3
         cols = ((PAD, "Step", f"{self.step:,}"),
-                (PAD + inner // 2, "Images/s", _kilo(self.rate) if self.rate else "—"))
+                (PAD + third, "Images/s", _kilo(self.rate) if self.rate else "—"),
+                (PAD + 2 * third, "Device", _device_short(self.device_text)))
         for x, label, value in cols:
             theme.text(img, label.upper(), (x, y), 11, theme.TEXT_FAINT, bold=True)
-            theme.text(img, value, (x, y + 14), 15, theme.TEXT, bold=True)
-        y += 38
-        theme.text(img, "DEVICE", (PAD, y), 11, theme.TEXT_FAINT, bold=True)
-        theme.text(img, _fit(self.device_text, 13, inner - 58), (PAD + 58, y - 1), 13)
-        y += 18
+            theme.text(img, _fit(value, 14, third - 6), (x, y + 14), 14, theme.TEXT, bold=True)
+        y += 40
         theme.text(img, "BEST", (PAD, y), 11, theme.TEXT_FAINT, bold=True)
-        theme.text(img, _fit(self._best_text(), 13, inner - 58), (PAD + 58, y - 1), 13)
+        theme.text(img, _fit(self._best_text(), 13, inner - 46), (PAD + 46, y - 1), 13)
         y += 24
 
         # loss curves
-        bottom_h = 96
-        room = h - y - bottom_h
-        grid_side = min(inner, max(120, room - 150))
-        chart_h = max(56, min(110, room - grid_side - 60))
+        bottom_h = 92  # a two-line message and the bottom buttons
+        room = h - y - bottom_h - 16 - 14 - 16 - 6  # minus the labels and gaps
+        grid_side = min(inner, max(120, room - 64))
+        chart_h = max(48, min(96, room - grid_side))
         chart = pygame.Rect(PAD, y + 16, inner, chart_h)
         theme.text(img, "LOSSES", (PAD, y), 11, theme.TEXT_FAINT, bold=True)
         lx = w - PAD
@@ -834,8 +842,10 @@ class GanPanel(Panel):
             text, kind = self.message
             colour = {"error": (236, 128, 112), "ok": (150, 210, 160)}.get(kind, theme.TEXT_DIM)
             lines = theme.wrap(text, 12, inner)
-            top = max(y, bottom - 6 - 15 * min(3, len(lines)))
-            for i, line in enumerate(lines[:3]):
+            if len(lines) > 2:
+                lines = [lines[0], _fit(" ".join(lines[1:]), 12, inner)]
+            top = max(y, bottom - 6 - 15 * len(lines))
+            for i, line in enumerate(lines[:2]):
                 theme.text(img, line, (PAD, top + 15 * i), 12, colour)
 
         # palette, walk, new samples
@@ -983,6 +993,15 @@ class GanPanel(Panel):
         self.worker, self.retired = None, []
 
 
+def _device_short(text: str) -> str:
+    """"cpu (1 thread)" → "CPU · 1 thread"; "cuda (NVIDIA H100)" → "CUDA · NVIDIA H100"."""
+    kind, _, rest = text.partition(" (")
+    if kind not in ("cpu", "cuda", "mps"):
+        return text
+    label = {"cpu": "CPU", "cuda": "CUDA", "mps": "Apple mps"}[kind]
+    return f"{label} · {rest.rstrip(')')}" if rest else label
+
+
 def _fit(text: str, size: int, width: int) -> str:
     """`text` shortened with an ellipsis to fit `width` px at font `size`."""
     face = theme.font(size)
@@ -1020,9 +1039,12 @@ def show_panel(app, checkpoint=None, data=None) -> GanPanel:
     checkpoint and/or train on the data given."""
     panel = find_panel(app) or attach(app)
     panel.show()
-    if data:
-        panel.use_data(data)
-    if checkpoint:
-        panel.load_checkpoint(checkpoint)
+    try:
+        if data:
+            panel.use_data(data)
+        if checkpoint:
+            panel.load_checkpoint(checkpoint)
+    except ArtkitError as error:  # the window stays open; the panel says what went wrong
+        panel._say(str(error), "error")
     app.layout()
     return panel

@@ -203,6 +203,8 @@ class GanWorker:
         self._commands = None
         self._events = None
         self._closing = False
+        #: events that arrived while `close` waited (e.g. the final Stopped)
+        self.late_events: list = []
 
     @property
     def started(self) -> bool:
@@ -309,7 +311,13 @@ class GanWorker:
         if self._runner is None:
             return True
         self.quit()
-        ended = _join(self._runner, timeout)
+        # Keep reading while waiting: a child can't exit while its last events fill the pipe.
+        deadline = time.monotonic() + timeout
+        while self._runner.is_alive() and time.monotonic() < deadline:
+            self.late_events += self.poll(limit=1000)
+            self._runner.join(0.05)
+        self.late_events += self.poll(limit=1000)
+        ended = not self._runner.is_alive()
         if not ended and self.mode == "process":
             self._runner.terminate()
             self._runner.join(5)
@@ -318,11 +326,6 @@ class GanWorker:
                 q.cancel_join_thread()
                 q.close()
         return ended
-
-
-def _join(runner, timeout: float) -> bool:
-    runner.join(timeout)
-    return not runner.is_alive()
 
 
 # --------------------------------------------------------------------------- the engine
@@ -367,6 +370,8 @@ class _Engine:
         self.seeds = tuple(range(PREVIEW_COUNT))
         self.preview_seconds = 1.0
         self.preview_latents = None
+        self.preview_generator = None  # a CPU generator the trainer's thread samples with
+        self.preview_config = None
         self.last_preview = 0.0
         self.emit(Ready(describe(pick_device())))
 
@@ -495,13 +500,20 @@ class _Engine:
     def _preview(self, trainer) -> None:
         """Samples for the grid, and a copy of the generator that made them (so the one on
         screen can be painted from or saved exactly)."""
+        from artkit.gan import models
         from artkit.gan.painting import generate
 
         with self.lock:
             latents = self.preview_latents
             seeds = self.seeds
-        images = generate(trainer.generator, latents)
         state = {k: v.detach().to("cpu", copy=True) for k, v in trainer.generator.state_dict().items()}
+        # Samples are drawn on the CPU from the copy, whatever device trains: then a sample
+        # picked from the grid is exactly what its `gan:` spec reopens from the saved copy.
+        if self.preview_generator is None or self.preview_config is not self.config:
+            self.preview_generator = models.build_generator(self.config).eval()
+            self.preview_config = self.config
+        self.preview_generator.load_state_dict(state)
+        images = generate(self.preview_generator, latents)
         with self.lock:
             self.stashes[trainer.step_count] = state
             self.stashes.move_to_end(trainer.step_count)

@@ -229,7 +229,7 @@ def format_spec(checkpoint, seed: int = 0, palette: str = "none", seed_to: int |
     """The `gan:` spec text for a sample, e.g. "gan:runs/best.pt#7,ember"."""
     text = f"gan:{checkpoint}#{int(seed)}"
     if seed_to is not None:
-        text += f"~{int(seed_to)}@{t:.3f}"
+        text += f"~{int(seed_to)}@{t:.4f}"
     palette = _check_palette(palette)
     if palette != "none":
         text += f",{palette}"
@@ -294,7 +294,8 @@ def walk_schedule(legs: int, frames: int) -> list[tuple[int, float]]:
         u = i * legs / max(1, frames - 1) if frames > 1 else 0.0
         leg = min(legs - 1, int(u))
         t = u - leg
-        schedule.append((leg, 0.5 - 0.5 * np.cos(np.pi * t)))
+        # Rounded so that a `gan:` spec, which writes t with 4 decimals, names the same latent.
+        schedule.append((leg, round(float(0.5 - 0.5 * np.cos(np.pi * t)), 4)))
     return schedule
 
 
@@ -315,10 +316,18 @@ def walk_latents(generator, seeds, frames: int):
 
 
 def generate(generator, latents) -> np.ndarray:
-    """Images for latents as numpy float32 in 0..1: (N, H, W) grey or (N, H, W, 3) colour."""
+    """Images for latents as numpy float32 in 0..1: (N, H, W) grey or (N, H, W, 3) colour.
+
+    One latent at a time, on purpose: matrix kernels may round differently for different batch
+    sizes, and a sample picked from a grid must be bit-for-bit the picture its `gan:` spec
+    opens later (else `paint --resume` would think the source had changed)."""
+    import torch
+
     from artkit.gan.sample import to_numpy_images
 
-    return to_numpy_images(generator.generate(latents))
+    latents = torch.as_tensor(latents)
+    return to_numpy_images(torch.cat([generator.generate(latents[i:i + 1])
+                                      for i in range(len(latents))]))
 
 
 def spec_image(spec: GanSpec) -> np.ndarray:
