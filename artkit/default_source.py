@@ -17,18 +17,24 @@ __all__ = ["default_picture"]
 
 
 def _mix(a, b, t):
-    """Blend colour arrays a→b by t (broadcast; t in 0..1). Only the rows where t is non-zero
-    are computed (most layers cover a band of the picture)."""
+    """Blend colour arrays a→b by t (broadcast; t in 0..1)."""
     t = np.clip(np.asarray(t, np.float32), 0.0, 1.0)
-    a = np.broadcast_to(np.asarray(a, np.float32), t.shape + (3,))
-    b = np.broadcast_to(np.asarray(b, np.float32), t.shape + (3,))
-    out = np.array(a, dtype=np.float32)
-    rows = np.flatnonzero(t.any(axis=1))
-    if len(rows):
-        band = slice(rows[0], rows[-1] + 1)
-        tb = t[band][..., None]
-        out[band] += (b[band] - a[band]) * tb
-    return out
+    a = np.asarray(a, np.float32)
+    return a + (np.asarray(b, np.float32) - a) * t[..., None]
+
+
+def _paint(img, colour, t, rows=slice(None), cols=slice(None)) -> None:
+    """Blend `colour` into img[rows, cols] by t (in 0..1, broadcast over that region), in place.
+    Layers are painted only over the box they can reach: that is what keeps building the
+    picture fast, since most layers cover a small part of it."""
+    region = img[rows, cols]
+    region[...] = _mix(region, colour, t)
+
+
+def _span(coords, lo, hi) -> slice:
+    """The indices of the increasing coordinates `coords` that lie in [lo, hi]."""
+    a = int(np.searchsorted(coords, lo, "left"))
+    return slice(a, max(a, int(np.searchsorted(coords, hi, "right"))))
 
 
 def _smoothstep(e0, e1, x):
@@ -40,7 +46,7 @@ def _ramp(stops, t):
     """A colour ramp: stops [(position, (r, g, b)), ...] in 0..1, evaluated at t."""
     pos = np.array([p for p, _ in stops], np.float32)
     cols = np.array([c for _, c in stops], np.float32)
-    out = np.empty(t.shape + (3,), np.float32)
+    out = np.empty(np.shape(t) + (3,), np.float32)
     for ch in range(3):
         out[..., ch] = np.interp(t, pos, cols[:, ch])
     return out
@@ -49,100 +55,120 @@ def _ramp(stops, t):
 @lru_cache(maxsize=8)
 def _picture(width: int, height: int) -> np.ndarray:
     aspect = width / height
-    # u across (0..aspect, so shapes keep their proportions), v down (0..1).
-    v, u = np.mgrid[0:height, 0:width].astype(np.float32)
-    v = (v + 0.5) / height
-    u = (u + 0.5) / height
+    # v down (0..1) as a column, u across (0..aspect, so shapes keep their proportions) as a
+    # row: what depends on one of them is computed once per row or column and broadcast.
+    v_line = (np.arange(height, dtype=np.float32) + 0.5) / height
+    u_line = (np.arange(width, dtype=np.float32) + 0.5) / height
+    v, u = v_line[:, None], u_line[None, :]
     cx = aspect / 2
     horizon = 0.58
     sun_x, sun_y, sun_r = cx + 0.18 * aspect, 0.47, 0.075
 
     # Sky: violet at the top, through rose and coral, to gold at the horizon.
-    sky_t = v / horizon
-    img = _ramp([(0.0, (0.16, 0.10, 0.32)), (0.30, (0.42, 0.20, 0.48)),
+    sky = _ramp([(0.0, (0.16, 0.10, 0.32)), (0.30, (0.42, 0.20, 0.48)),
                  (0.55, (0.86, 0.36, 0.45)), (0.78, (0.98, 0.58, 0.30)),
-                 (1.0, (1.00, 0.84, 0.45))], sky_t)
+                 (1.0, (1.00, 0.84, 0.45))], v / horizon)
+    img = np.array(np.broadcast_to(sky, (height, width, 3)))
 
     # Glow around the sun, then the sun itself: a hard bright disc (a strong edge).
     d_sun = np.hypot(u - sun_x, v - sun_y)
-    glow = np.exp(-(d_sun / 0.22) ** 2)
-    img = _mix(img, np.array([1.0, 0.80, 0.42], np.float32), 0.75 * glow)
-    sun = _smoothstep(sun_r + 0.004, sun_r - 0.004, d_sun)
-    img = _mix(img, _mix(np.array([1.0, 0.97, 0.78], np.float32),
-                         np.array([1.0, 0.86, 0.45], np.float32), d_sun / sun_r), sun)
+    _paint(img, (1.0, 0.80, 0.42), 0.75 * np.exp(-(d_sun / 0.22) ** 2))
+    reach = sun_r + 0.01
+    rows, cols = _span(v_line, sun_y - reach, sun_y + reach), _span(u_line, sun_x - reach, sun_x + reach)
+    d_disc = d_sun[rows, cols]
+    disc = _mix((1.0, 0.97, 0.78), (1.0, 0.86, 0.45), d_disc / sun_r)
+    _paint(img, disc, _smoothstep(sun_r + 0.004, sun_r - 0.004, d_disc), rows, cols)
 
     # Clouds: streaks of overlapping soft ellipses, lit rose-gold above, violet underneath.
     rng = np.random.default_rng(7)   # fixed: the picture is the same every time
     for cy, ccx, half_w in [(0.13, 0.28, 0.34), (0.21, 0.74, 0.40), (0.32, 0.44, 0.28),
                             (0.07, 0.86, 0.22), (0.40, 0.95, 0.20)]:
-        cover = np.zeros_like(u)
+        blobs = []
         for _ in range(7):
             bx = (ccx + rng.uniform(-0.8, 0.8) * half_w) * aspect
             by = cy + rng.uniform(-0.012, 0.008)
             bw = rng.uniform(0.35, 0.6) * half_w * aspect
             bh = rng.uniform(0.016, 0.032)
-            blob = 1.0 - ((u - bx) / bw) ** 2 - ((v - by) / bh) ** 2
-            cover = np.maximum(cover, blob)
-        body = _smoothstep(0.0, 0.45, cover) * (v < horizon)
-        shade = _smoothstep(cy - 0.02, cy + 0.03, v)
-        lit = _mix(np.array([1.0, 0.78, 0.62], np.float32),
-                   np.array([0.45, 0.20, 0.44], np.float32), shade)
-        img = _mix(img, lit, 0.9 * body)
+            blobs.append((bx, by, bw, bh))
+        # The streak's box: every ellipse lies inside it, and outside them the cover is 0.
+        rows = _span(v_line, min(by - bh for _, by, _, bh in blobs),
+                     min(horizon, max(by + bh for _, by, _, bh in blobs)))
+        cols = _span(u_line, min(bx - bw for bx, _, bw, _ in blobs),
+                     max(bx + bw for bx, _, bw, _ in blobs))
+        su, sv = u[:, cols], v[rows]
+        cover = np.zeros((len(v_line[rows]), len(u_line[cols])), np.float32)
+        for bx, by, bw, bh in blobs:
+            cover = np.maximum(cover, 1.0 - ((su - bx) / bw) ** 2 - ((sv - by) / bh) ** 2)
+        body = _smoothstep(0.0, 0.45, cover) * (sv < horizon)
+        lit = _mix((1.0, 0.78, 0.62), (0.45, 0.20, 0.44), _smoothstep(cy - 0.02, cy + 0.03, sv))
+        _paint(img, lit, 0.9 * body, rows, cols)
 
     # Sea: deep teal-blue, darker towards the viewer, with a glittering path under the sun.
-    sea_t = (v - horizon) / (1.0 - horizon)
+    rows = _span(v_line, horizon, 2.0)
+    sv = v[rows]
+    sea_t = (sv - horizon) / (1.0 - horizon)
     sea = _ramp([(0.0, (0.55, 0.36, 0.50)), (0.12, (0.22, 0.22, 0.42)),
                  (0.5, (0.08, 0.20, 0.34)), (1.0, (0.03, 0.10, 0.20))], sea_t)
-    ripples = np.sin(v * 420.0 + np.sin(u * 31.0) * 2.5) * np.sin(u * 90.0 + v * 60.0)
+    ripples = np.sin(sv * 420.0 + np.sin(u * 31.0) * 2.5) * np.sin(u * 90.0 + sv * 60.0)
     path_w = 0.05 + 0.22 * sea_t
     path = np.exp(-((u - sun_x) / path_w) ** 2)
     glitter = np.clip(ripples * 1.6 - 0.2, 0.0, 1.0) * path
-    sea = _mix(sea, np.array([1.0, 0.78, 0.40], np.float32), 0.35 * path * (1 - sea_t))
-    sea = _mix(sea, np.array([1.0, 0.93, 0.66], np.float32), glitter)
-    sea = _mix(sea, np.array([0.30, 0.45, 0.60], np.float32), 0.18 * np.clip(ripples, 0, 1))
-    img = np.where((v >= horizon)[..., None], sea, img)
+    sea = _mix(sea, (1.0, 0.78, 0.40), 0.35 * path * (1 - sea_t))
+    sea = _mix(sea, (1.0, 0.93, 0.66), glitter)
+    img[rows] = _mix(sea, (0.30, 0.45, 0.60), 0.18 * np.clip(ripples, 0, 1))
 
     # Distant hills on the left: two hazy violet ridges meeting the horizon.
     ridge1 = horizon - (0.16 * np.exp(-((u - 0.12 * aspect) / (0.30 * aspect)) ** 2)
                         + 0.012 * np.sin(u * 19.0) + 0.006 * np.sin(u * 47.0))
-    far = (v > ridge1) & (v < horizon + 0.002)
-    img = _mix(img, np.array([0.40, 0.22, 0.42], np.float32),
-               far * (0.9 - 0.4 * _smoothstep(ridge1, horizon, v)))
+    rows = _span(v_line, float(ridge1.min()), horizon + 0.002)
+    sv = v[rows]
+    far = (sv > ridge1) & (sv < horizon + 0.002)
+    _paint(img, (0.40, 0.22, 0.42), far * (0.9 - 0.4 * _smoothstep(ridge1, horizon, sv)), rows)
     ridge2 = horizon - (0.09 * np.exp(-((u - 0.30 * aspect) / (0.18 * aspect)) ** 2)
                         + 0.006 * np.sin(u * 33.0))
-    mid = (v > ridge2) & (v < horizon + 0.002)
-    img = np.where(mid[..., None], _ramp([(0.0, (0.26, 0.14, 0.32)), (1.0, (0.20, 0.12, 0.26))],
-                                         (v - ridge2) / 0.09), img)
+    rows = _span(v_line, float(ridge2.min()), horizon + 0.002)
+    sv = v[rows]
+    mid = (sv > ridge2) & (sv < horizon + 0.002)
+    img[rows][mid] = _ramp([(0.0, (0.26, 0.14, 0.32)), (1.0, (0.20, 0.12, 0.26))],
+                           ((sv - ridge2) / 0.09)[mid])
 
     # Foreground headland on the right: a dark green-brown cliff with a lit rim.
     cliff = 1.08 - 0.62 * _smoothstep(0.50 * aspect, 1.0 * aspect, u) \
         + 0.012 * np.sin(u * 14.0) + 0.005 * np.sin(u * 41.0)
-    land = v > cliff
-    depth = np.clip((v - cliff) / 0.35, 0.0, 1.0)
-    ground = _ramp([(0.0, (0.78, 0.52, 0.22)), (0.03, (0.42, 0.34, 0.14)),
-                    (0.25, (0.17, 0.22, 0.10)), (1.0, (0.04, 0.07, 0.04))], depth)
-    img = np.where(land[..., None], ground, img)
+    rows = _span(v_line, float(cliff.min()), 2.0)
+    sv = v[rows]
+    land = np.zeros((height, width), bool)
+    land[rows] = sv > cliff
+    depth = np.clip((sv - cliff) / 0.35, 0.0, 1.0)
+    img[rows][land[rows]] = _ramp([(0.0, (0.78, 0.52, 0.22)), (0.03, (0.42, 0.34, 0.14)),
+                                   (0.25, (0.17, 0.22, 0.10)), (1.0, (0.04, 0.07, 0.04))],
+                                  depth[land[rows]])
 
     # A beach in the bottom-left: warm sand against the dark sea, with a foam line.
     shore = 0.88 + 0.05 * np.sin(u * 5.0 + 0.5) + 0.01 * np.sin(u * 29.0)
-    beach = (v > shore) & ~land
-    sand = _ramp([(0.0, (0.93, 0.74, 0.52)), (1.0, (0.70, 0.48, 0.32))],
-                 (v - shore) / (1.0 - shore + 1e-6))
-    img = np.where(beach[..., None], sand, img)
-    foam = np.exp(-((v - shore) / 0.006) ** 2) * ~land
-    img = _mix(img, np.array([0.96, 0.93, 0.90], np.float32), 0.9 * foam)
+    rows = _span(v_line, float(shore.min()), 2.0)
+    sv = v[rows]
+    beach = (sv > shore) & ~land[rows]
+    img[rows][beach] = _ramp([(0.0, (0.93, 0.74, 0.52)), (1.0, (0.70, 0.48, 0.32))],
+                             ((sv - shore) / (1.0 - shore + 1e-6))[beach])
+    # The foam is exp(-(d / 0.006)^2): below float32's smallest value beyond d = 0.07.
+    rows = _span(v_line, float(shore.min()) - 0.07, float(shore.max()) + 0.07)
+    sv = v[rows]
+    _paint(img, (0.96, 0.93, 0.90), 0.9 * (np.exp(-((sv - shore) / 0.006) ** 2) * ~land[rows]),
+           rows)
 
     # A lone tree on the headland: trunk and a round crown, the darkest shape in the picture.
     tx = 0.86 * aspect
-    ty = float(np.interp(tx, u[0], cliff[0]))
-    trunk = (np.abs(u - tx) < 0.007) & (v > ty - 0.16) & (v < ty + 0.01)
-    crown = np.hypot((u - tx) / 1.25, v - (ty - 0.19)) < 0.07
-    crown |= np.hypot((u - tx + 0.05), v - (ty - 0.15)) < 0.045
-    crown |= np.hypot((u - tx - 0.055), v - (ty - 0.16)) < 0.05
-    tree = trunk | crown
-    img = np.where(tree[..., None], np.array([0.06, 0.08, 0.05], np.float32), img)
+    ty = float(np.interp(tx, u_line, cliff[0]))
+    rows, cols = _span(v_line, ty - 0.27, ty + 0.02), _span(u_line, tx - 0.11, tx + 0.11)
+    su, sv = u[:, cols], v[rows]
+    trunk = (np.abs(su - tx) < 0.007) & (sv > ty - 0.16) & (sv < ty + 0.01)
+    crown = np.hypot((su - tx) / 1.25, sv - (ty - 0.19)) < 0.07
+    crown |= np.hypot((su - tx + 0.05), sv - (ty - 0.15)) < 0.045
+    crown |= np.hypot((su - tx - 0.055), sv - (ty - 0.16)) < 0.05
+    img[rows, cols][trunk | crown] = (0.06, 0.08, 0.05)
 
-    return np.clip(img, 0.0, 1.0).astype(np.float32)
+    return np.clip(img, 0.0, 1.0, out=img)
 
 
 def default_picture(width: int = 1024, height: int = 768) -> np.ndarray:
