@@ -109,11 +109,12 @@ class SourceImage:
 
     # -- sampling ---------------------------------------------------------------------------
     def _index(self, xs, ys) -> tuple[np.ndarray, np.ndarray]:
-        """Nearest pixel of each canvas point, clipped to the picture."""
+        """Nearest pixel of each canvas point, clipped to the picture (NaN reads pixel 0).
+        fmax/fmin rather than nan_to_num and clip: brushes call this every step of a walk."""
         xs = np.asarray(xs, dtype=np.float32)
         ys = np.asarray(ys, dtype=np.float32)
-        ix = np.clip(np.nan_to_num(xs), 0, self.width - 1).astype(np.intp)
-        iy = np.clip(np.nan_to_num(ys), 0, self.height - 1).astype(np.intp)
+        ix = np.fmin(np.fmax(xs, 0), self.width - 1).astype(np.intp)
+        iy = np.fmin(np.fmax(ys, 0), self.height - 1).astype(np.intp)
         return ix, iy
 
     def colour_at(self, xs, ys) -> np.ndarray:

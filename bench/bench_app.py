@@ -126,6 +126,37 @@ def undo_timing(size, gestures=400, brush="flow"):
     return float(np.median(undo)), full, len(session._snapshots)
 
 
+_STARTUP = """
+import os, sys, time
+t0 = time.perf_counter()
+import pygame
+from artkit.app.paint_app import PaintApp
+from artkit.app.session import PaintSession
+t1 = time.perf_counter()
+session = PaintSession(({w}, {h}), seed=1)
+t2 = time.perf_counter()
+app = PaintApp(session, out_dir=".", fps=None, plugins=False)
+app.run(max_frames=1)
+t3 = time.perf_counter()
+print(t1 - t0, t2 - t1, t3 - t2)
+"""
+
+
+def startup_timing(size, repeats: int = 3) -> tuple[float, float, float]:
+    """Seconds from a fresh process to the first frame, in three parts: imports; the session
+    (the built-in picture, its hash and gradient, the first brush's caches); the window and
+    the first frame. Best of `repeats` fresh processes (nothing is cached between them)."""
+    import subprocess
+
+    code = _STARTUP.format(w=size[0], h=size[1])
+    runs = []
+    for _ in range(repeats):
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True, env=dict(os.environ))
+        runs.append([float(v) for v in out.stdout.split()[-3:]])
+    return tuple(min(run[i] for run in runs) for i in range(3))
+
+
 def ms(times, q):
     return float(np.percentile(np.asarray(times) * 1000, q)) if len(times) else float("nan")
 
@@ -181,8 +212,12 @@ def main(argv=None) -> int:
         worst = max(worst, p99)
         print(f"{name:<16}{marks:>12.0f}{med:>9.2f}{p99:>9.2f}{naive_med:>11.2f}"
               f"{naive_p99:>11.2f}{naive_med / med:>10.1f}x{auto_med:>10.2f}{auto_p99:>10.2f}")
+    imports, session, first = startup_timing(size)
+    print(f"\nstart-up to the first frame: {imports + session + first:.2f} s (imports "
+          f"{imports:.2f} s, session with the built-in picture {session:.2f} s, window and "
+          f"first frame {first:.2f} s; best of 3 fresh processes)")
     undo, full, kept = undo_timing(size)
-    print(f"\nundo at the end of a 400-gesture flow painting: {undo * 1000:.1f} ms (median of 10, "
+    print(f"undo at the end of a 400-gesture flow painting: {undo * 1000:.1f} ms (median of 10, "
           f"{kept} snapshots kept) vs {full * 1000:.0f} ms to replay the whole log "
           f"({full / undo:.0f}x)")
     print(f"worst p99 while painting: {worst:.2f} ms "

@@ -105,6 +105,22 @@ def skia_line_calibration(size: int, n: int = 8000) -> float:
     return n / (time.perf_counter() - start)
 
 
+def stroke_call_timing(brush, source, calls: int = 150) -> float:
+    """Median seconds of one `stroke()` call as the app makes it every frame while dragging:
+    the 4 pointer positions a mouse reports in a frame, ~12 px of movement at ~700 px/s.
+    Small batches like this are where per-call overhead (not the number of marks) counts."""
+    rng = np.random.default_rng(0)
+    w, h = source.size
+    times = []
+    for i in range(calls + 5):
+        x0, y0 = w * 0.2 + (i * 12) % (w * 0.6), h * 0.3 + (i * 7) % (h * 0.4)
+        path = np.float32([[x0 + 3 * k, y0 + 1.5 * k] for k in range(4)])
+        start = time.perf_counter()
+        brush.stroke(source, path, rng)
+        times.append(time.perf_counter() - start)
+    return float(np.median(times[5:]))  # the first calls warm caches
+
+
 def journal_timing(source, tmp_dir: str) -> None:
     """Per-gesture journal writes, and saving/loading a whole painting's log."""
     from pathlib import Path
@@ -186,6 +202,11 @@ def main(argv=None) -> int:
               f"{marks_s / naive:>7.1f}x{calibration / 1e3:>7.0f}k{rate / calibration:>7.2f}x"
               f"{idle / 1e3:>10.0f}k"
               f"  >= {target / 1e3:.0f}k {unit} {'ok' if ok else 'MISSED'}")
+    print()
+    calls = {name.strip(): stroke_call_timing(make_brush(name.strip()), source)
+             for name in args.brushes.split(",")}
+    print("one stroke() call per frame while dragging (4 pointer positions, ~12 px), median ms: "
+          + ", ".join(f"{name} {t * 1e3:.2f}" for name, t in calls.items()))
     print()
     import tempfile
 

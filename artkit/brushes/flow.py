@@ -80,18 +80,27 @@ class FlowBrush(Brush):
     def walk(self, source, starts: np.ndarray, steps: int, step: float) -> np.ndarray:
         """Hairs through every start point (K, 2): `steps` segments of `step` px along the
         field, half walked forwards and half backwards, so each hair is centred on its start
-        (where its colour comes from). Returns (K, steps + 1, 2)."""
+        (where its colour comes from). Returns (K, steps + 1, 2).
+
+        Both halves walk together, one numpy step for all hairs and both directions: the
+        number of steps, not the number of hairs, is what a stroke's time depends on."""
+        k = len(starts)
         back = steps // 2
-        out = np.empty((len(starts), steps + 1, 2), np.float32)
+        ahead = steps - back
+        out = np.empty((k, steps + 1, 2), np.float32)
         out[:, back] = starts
-        for direction, indices in ((1.0, range(back + 1, steps + 1)), (-1.0, range(back - 1, -1, -1))):
-            pos = starts.astype(np.float32).copy()
-            length = np.float32(step * direction)
-            for i in indices:
-                a = self.angles(source, pos)
-                pos[:, 0] += np.cos(a) * length
-                pos[:, 1] += np.sin(a) * length
-                out[:, i] = pos
+        # Rows 0..k-1 walk forwards, rows k..2k-1 backwards; a row drops out after its half.
+        pos = np.concatenate([starts, starts]).astype(np.float32)
+        length = np.repeat(np.float32([step, -step]), k)
+        for i in range(1, max(ahead, back) + 1):
+            rows = slice(0 if i <= ahead else k, 2 * k if i <= back else k)
+            p, a = pos[rows], self.angles(source, pos[rows])
+            p[:, 0] += np.cos(a) * length[rows]
+            p[:, 1] += np.sin(a) * length[rows]
+            if i <= ahead:
+                out[:, back + i] = pos[:k]
+            if i <= back:
+                out[:, back - i] = pos[k:]
         return out
 
     # -- marks ------------------------------------------------------------------------------
