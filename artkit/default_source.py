@@ -28,7 +28,9 @@ def _paint(img, colour, t, rows=slice(None), cols=slice(None)) -> None:
     Layers are painted only over the box they can reach: that is what keeps building the
     picture fast, since most layers cover a small part of it."""
     region = img[rows, cols]
-    region[...] = _mix(region, colour, t)
+    change = np.asarray(colour, np.float32) - region   # region + (colour - region) * t, as _mix
+    change *= np.clip(np.asarray(t, np.float32), 0.0, 1.0)[..., None]
+    region += change
 
 
 def _span(coords, lo, hi) -> slice:
