@@ -462,23 +462,12 @@ class Canvas:
 
     @_numbers_only
     def triangle(self, x1: float, y1: float, x2: float, y2: float, x3: float, y3: float) -> None:
-        path = skia.Path()
-        path.moveTo(x1, y1)
-        path.lineTo(x2, y2)
-        path.lineTo(x3, y3)
-        path.close()
-        self._both(self.sk.drawPath, path)
+        self._both(self.sk.drawPath, _polygon(x1, y1, x2, y2, x3, y3))
 
     @_numbers_only
     def quad(self, x1: float, y1: float, x2: float, y2: float,
              x3: float, y3: float, x4: float, y4: float) -> None:
-        path = skia.Path()
-        path.moveTo(x1, y1)
-        path.lineTo(x2, y2)
-        path.lineTo(x3, y3)
-        path.lineTo(x4, y4)
-        path.close()
-        self._both(self.sk.drawPath, path)
+        self._both(self.sk.drawPath, _polygon(x1, y1, x2, y2, x3, y3, x4, y4))
 
     @_numbers_only
     def bezier(self, x1: float, y1: float, cx1: float, cy1: float,
@@ -790,6 +779,16 @@ def _json_default(value):
     if isinstance(value, Path):
         return str(value)
     raise ArtkitError(f"Can't store {value!r} in the picture's provenance: use numbers, text, lists or dicts.")
+
+
+def _polygon(*xy: float) -> skia.Path:
+    """A closed path through the points x1, y1, x2, y2, ..."""
+    path = skia.Path()
+    path.moveTo(xy[0], xy[1])
+    for i in range(2, len(xy), 2):
+        path.lineTo(xy[i], xy[i + 1])
+    path.close()
+    return path
 
 
 def _box(mode: str, a: float, b: float, c: float, d: float) -> skia.Rect:

@@ -29,10 +29,14 @@ def _merge_close_colours(rgba: np.ndarray) -> np.ndarray:
     return out
 
 
-def _lines(starts: np.ndarray, angles: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    """(M, 2, 2) segments from start points, directions (radians) and lengths."""
-    ends = starts + np.stack([np.cos(angles), np.sin(angles)], axis=-1) * lengths[..., None]
-    return np.stack([starts, ends], axis=-2).astype(np.float32)
+def _lines(starts: np.ndarray, angles: np.ndarray, lengths: np.ndarray,
+           centred: bool = False) -> np.ndarray:
+    """(..., 2, 2) segments from start points, directions (radians) and lengths; with
+    `centred`, the points are the segments' middles instead of their starts."""
+    reach = np.stack([np.cos(angles), np.sin(angles)], axis=-1) * lengths[..., None]
+    if centred:
+        starts = starts - 0.5 * reach
+    return np.stack([starts, starts + reach], axis=-2).astype(np.float32)
 
 
 @dataclasses.dataclass
@@ -55,21 +59,22 @@ class LineClumpBrush(Brush):
         """(M, count, 2, 2) line segments for touches at centres."""
         raise NotImplementedError
 
-    def colours(self, source, centres, segs, rng) -> np.ndarray:
-        """(M, count, 4) colours: the source under each line's middle."""
+    def colour_lines(self, source, segs, rng) -> tuple[np.ndarray, np.ndarray]:
+        """The segments (possibly reordered within each clump) and their (M, count, 4)
+        colours: the source under each line's middle, near-uniform clumps merged."""
         mid = segs.mean(axis=2).reshape(-1, 2)
-        return to_rgba(source.colour_at(mid[:, 0], mid[:, 1]), self.alpha).reshape(
+        rgba = to_rgba(source.colour_at(mid[:, 0], mid[:, 1]), self.alpha).reshape(
             segs.shape[0], segs.shape[1], 4)
+        return segs, _merge_close_colours(rgba)
 
     def touch(self, source, centres, rng, headings) -> Strokes:
         centres = np.asarray(centres, np.float32)
         m, count = len(centres), max(1, int(self.count))
         segs = self.segments(centres, rng, headings)                  # (M, count, 2, 2)
-        rgba = self.colours(source, centres, segs, rng)                # (M, count, 4)
-        rgba = _merge_close_colours(rgba).reshape(-1, 4)
+        segs, rgba = self.colour_lines(source, segs, rng)
         group = np.repeat(np.arange(m, dtype=np.int32), count)
         width = np.full(m * count, self.weight * self.scale, np.float32)
-        return Strokes(LINE, segs.reshape(-1, 2, 2), rgba, width, group)
+        return Strokes(LINE, segs.reshape(-1, 2, 2), rgba.reshape(-1, 4), width, group)
 
 
 @dataclasses.dataclass
@@ -106,9 +111,8 @@ class DiagonalBrush(LineClumpBrush):
         starts = scatter(centres, count, self.size, rng)
         angles = (math.pi / 4 + rng.normal(0.0, self.jitter, (m, count))).astype(np.float32)
         lengths = (self.length * self.size * rng.uniform(0.5, 1.0, (m, count))).astype(np.float32)
-        # Centre each line on its start point so the clump sits on the pointer.
-        starts = starts - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
-        return _lines(starts, angles, lengths)
+        # Centred on the scattered points, so the clump sits on the pointer.
+        return _lines(starts, angles, lengths, centred=True)
 
 
 @dataclasses.dataclass
@@ -178,8 +182,7 @@ class MouseDirectionBrush(LineClumpBrush):
         forward = np.stack([np.cos(headings), np.sin(headings)], -1)[:, None, :]
         lengths = (self.length * self.size * rng.uniform(0.6, 1.0, (m, count))).astype(np.float32)
         mid = centres[:, None, :] + normal * across[..., None] + forward * along[..., None]
-        starts = mid - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
-        return _lines(starts.astype(np.float32), angles, lengths)
+        return _lines(mid, angles, lengths, centred=True)
 
 
 @dataclasses.dataclass
@@ -198,15 +201,12 @@ class TextureBrush(LineClumpBrush):
         starts = scatter(centres, count, self.size, rng)
         angles = rng.uniform(0.0, 2 * math.pi, (m, count)).astype(np.float32)
         lengths = (self.length * self.size * rng.uniform(0.4, 1.0, (m, count))).astype(np.float32)
-        starts = starts - 0.5 * np.stack([np.cos(angles), np.sin(angles)], -1) * lengths[..., None]
-        return _lines(starts, angles, lengths)
+        return _lines(starts, angles, lengths, centred=True)
 
-    def touch(self, source, centres, rng, headings):
-        centres = np.asarray(centres, np.float32)
-        m, count = len(centres), max(1, int(self.count))
-        segs = self.segments(centres, rng, headings)                   # (M, count, 2, 2)
+    def colour_lines(self, source, segs, rng):
         # White with a probability that rises steeply with the brightness under each line's
         # middle, else black: a high-contrast dither of the picture.
+        m, count = segs.shape[:2]
         mid = segs.mean(axis=2)
         lum = source.luminance_at(mid[..., 0].ravel(), mid[..., 1].ravel()).reshape(m, count)
         p_white = np.clip(0.5 + (lum - 0.5) * self.contrast, 0.0, 1.0)
@@ -214,10 +214,8 @@ class TextureBrush(LineClumpBrush):
         # Whites first within each clump, so a clump is at most two paths.
         order = np.argsort(~white, axis=1, kind="stable")
         segs = np.take_along_axis(segs, order[:, :, None, None], axis=1)
-        white = np.take_along_axis(white, order, axis=1).ravel()
-        rgba = np.zeros((m * count, 4), np.uint8)
+        white = np.take_along_axis(white, order, axis=1)
+        rgba = np.zeros((m, count, 4), np.uint8)
         rgba[white, :3] = 255
-        rgba[:, 3] = np.uint8(np.clip(round(self.alpha), 0, 255))
-        group = np.repeat(np.arange(m, dtype=np.int32), count)
-        width = np.full(m * count, self.weight * self.scale, np.float32)
-        return Strokes(LINE, segs.reshape(-1, 2, 2), rgba, width, group)
+        rgba[..., 3] = np.uint8(np.clip(round(self.alpha), 0, 255))
+        return segs, rgba
