@@ -17,7 +17,7 @@ SOURCE = "default"          # a photo file, or "default" for the built-in sunset
 BRUSH = "broad_short"
 FIRST_LAYER = 500           # touches painted quickly at the start, so a picture appears at once
 STROKES_PER_FRAME = 30      # how much the brush paints by itself each frame
-UNDERPAINTING = 110          # 0-255: how strongly the picture shows through before painting
+UNDERPAINTING = 110         # 0-255: how strongly the picture shows through before painting
 painting_by_itself = True
 first_layer_left = 0        # touches of the first layer still to paint
 
