@@ -119,7 +119,11 @@ def run_paint(args) -> int:
         finally:
             app.close()
             session.log.close()
-        print(f"Your painting is kept in {journal}: 'artkit paint --resume' carries on.")
+        if session.log.journal_error:  # e.g. the disk filled up while painting
+            print(f"artkit: {session.log.journal_error} 'artkit paint --resume' brings back the "
+                  f"painting as it was then.")
+        else:
+            print(f"Your painting is kept in {journal}: 'artkit paint --resume' carries on.")
     finally:
         pygame.quit()
     return 0
