@@ -324,6 +324,8 @@ class StrokeLog:
         self._open: Gesture | None = None
         self._journal = None
         self._journal_path: Path | None = None
+        # Why journalling stopped (a sentence), when a write failed; None while all is well.
+        self.journal_error: str | None = None
 
     # -- recording --------------------------------------------------------------------------
     @property
@@ -486,6 +488,7 @@ class StrokeLog:
             raise ArtkitError(f"I can't write the journal '{path}': "
                               f"{error.strerror or error}.") from None
         self._journal_path = path
+        self.journal_error = None
         return path
 
     @property
@@ -498,8 +501,12 @@ class StrokeLog:
         try:
             self._journal.write(record)
             self._journal.flush()
-        except OSError:
-            # The painting itself is intact in memory; stop journalling rather than crash.
+        except OSError as error:
+            # The painting itself is intact in memory: stop journalling rather than crash,
+            # and say so (journal_error) so the app can ask the painter to save.
+            reason = str(error.strerror or error)
+            self.journal_error = (f"The painting can't be kept in '{self._journal_path}' any "
+                                  f"more: {reason[:1].lower()}{reason[1:]}.")
             self.close()
 
     def close(self) -> None:

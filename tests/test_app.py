@@ -278,6 +278,25 @@ def test_journal_and_resume_restore_identical_pixels(tmp_path):
     assert not changed(resumed.canvas.pixels()).any()
 
 
+def test_a_journal_that_cannot_be_written_is_reported_once(tmp_path, capsys):
+    import errno
+
+    class FullDisk:
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        flush = close = lambda self: None
+
+    app = make_app(tmp_path)
+    app.session.journal_to(tmp_path / "session.strokes")
+    app.session.log._journal = FullDisk()
+    play(app, drag(app, line(20, 20, 180, 130)) + drag(app, line(20, 130, 180, 20)))
+    errors = [m for m in app.toasts.messages if "no space left on device" in m]
+    assert len(errors) == 1 and "Press S" in errors[0]
+    assert capsys.readouterr().err.count("no space left") == 1
+    assert changed(app.session.canvas.pixels()).any()  # the painting itself is untouched
+
+
 def test_a_killed_window_loses_nothing(tmp_path):
     """A real process, killed with SIGKILL after painting: --resume shows the same pixels."""
     home = tmp_path / "home"

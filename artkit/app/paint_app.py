@@ -109,6 +109,7 @@ class PaintApp:
         self._auto = None  # autopaint run state
         self._full_redraw = True  # next frame redraws the whole window, not just what changed
         self._toast_rects: list = []  # where toasts were drawn last frame
+        self._journal_error_shown: str | None = None
         self.layout()
         self._refresh_caption()
         if plugins:
@@ -450,6 +451,7 @@ class PaintApp:
             self._paint_held()
         if self.autopaint:
             self._autopaint_frame()
+        self._check_journal()
         self.toasts.update(dt)
         for panel in self.panels:
             panel.update(dt)
@@ -457,6 +459,15 @@ class PaintApp:
         rects = self.draw()
         if rects:
             pygame.display.update(rects)
+
+    def _check_journal(self) -> None:
+        """Tell the painter, once, when the session journal stopped being written (a full
+        disk): from then on only saving (S) keeps new marks."""
+        error = self.session.log.journal_error
+        if error and error != self._journal_error_shown:
+            self._journal_error_shown = error
+            self.toasts.show(f"{error} Press S to save your painting.", "error", seconds=12)
+            print(f"artkit: {error}", file=sys.stderr)
 
     def close(self) -> None:
         """Finish the session's last gesture and release panels (the journal stays)."""
