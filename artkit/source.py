@@ -249,7 +249,7 @@ def _guarded(path: Path, use):
     """Open `path` with Pillow, check its pixel count, and run `use(image)`; every way a file
     can be wrong becomes one ArtkitError sentence."""
     if not path.exists():
-        raise ArtkitError(f"I can't find the image '{path}'.")
+        raise ArtkitError(f"There is no image file called '{path}'.")
     if path.is_dir():
         raise ArtkitError(f"'{path}' is a folder, not an image.")
     try:
@@ -270,7 +270,7 @@ def _guarded(path: Path, use):
     except UnidentifiedImageError:
         raise ArtkitError(f"'{path.name}' is not an image artkit can read ({_READS}).") from None
     except PermissionError:
-        raise ArtkitError(f"I'm not allowed to read '{path}'.") from None
+        raise ArtkitError(f"Can't read '{path}': permission denied.") from None
     except (OSError, SyntaxError, ValueError, struct.error, EOFError, MemoryError):
         raise ArtkitError(f"'{path.name}' is damaged or truncated; "
                           f"open it in an image editor and save it again.") from None
