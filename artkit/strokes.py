@@ -466,11 +466,11 @@ class StrokeLog:
         try:
             data = path.read_bytes()
         except FileNotFoundError:
-            raise ArtkitError(f"I can't find the stroke file '{path}'.") from None
+            raise ArtkitError(f"There is no stroke file called '{path}'.") from None
         except IsADirectoryError:
             raise ArtkitError(f"'{path}' is a folder, not a stroke file.") from None
         except OSError as error:
-            raise ArtkitError(f"I can't read '{path}': {error.strerror or error}.") from None
+            raise ArtkitError(f"Can't read '{path}': {error.strerror or error}.") from None
         return _parse_log(data, path.name)
 
     # -- journal ----------------------------------------------------------------------------
@@ -485,7 +485,7 @@ class StrokeLog:
         try:
             self._journal = open(path, "ab")
         except OSError as error:
-            raise ArtkitError(f"I can't write the journal '{path}': "
+            raise ArtkitError(f"Can't write the journal '{path}': "
                               f"{error.strerror or error}.") from None
         self._journal_path = path
         self.journal_error = None

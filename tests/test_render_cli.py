@@ -65,12 +65,12 @@ def test_render_from_an_image_file_keeps_its_shape(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("argv,message", [
-    (["render", "--source", "no-such-photo.jpg"], "can't find the image"),
+    (["render", "--source", "no-such-photo.jpg"], "There is no image file called"),
     (["render", "--brush", "flwo"], "did you mean 'flow'"),
     (["render", "--size", "big"], "--size must look like"),
     (["render", "--param", "sise=3"], "has no parameter 'sise'"),
     (["render", "--scale", "0"], "--scale"),
-    (["replay", "missing.strokes", "--out", "x.png"], "can't find the stroke file"),
+    (["replay", "missing.strokes", "--out", "x.png"], "There is no stroke file called"),
 ])
 def test_bad_input_is_one_line_and_exit_2(tmp_path, capsys, monkeypatch, argv, message):
     monkeypatch.chdir(tmp_path)

@@ -123,7 +123,7 @@ def test_grey_with_alpha(tmp_path):
 # -- broken files -------------------------------------------------------------------------
 
 def test_missing_file():
-    with pytest.raises(ArtkitError, match="can't find the image"):
+    with pytest.raises(ArtkitError, match="There is no image file called"):
         SourceImage.load("no/such/picture.png")
 
 

@@ -347,9 +347,8 @@ class PaintSession:
         self.canvas.save(png, self.provenance())
         try:
             self.log.save(png.with_suffix(".strokes"))
-        except OSError as error:
-            raise ArtkitError(f"Saved '{png.name}' but not its stroke log: "
-                              f"{error.strerror or error}.") from None
+        except ArtkitError as error:
+            raise ArtkitError(f"Saved '{png.name}', but not its stroke log. {error}") from None
         return png
 
     # -- measuring -------------------------------------------------------------------------
