@@ -294,5 +294,5 @@ def test_open_source_specs(tmp_path):
     assert open_source(str(path), (20, 10)).size == (20, 10)
     with pytest.raises(ArtkitError, match="source kind 'zzz:'"):
         open_source("zzz:thing", (8, 8))
-    with pytest.raises(ArtkitError, match="can't find"):
+    with pytest.raises(ArtkitError, match="There is no image file"):
         open_source(str(tmp_path / "missing.png"), (8, 8))

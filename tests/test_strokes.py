@@ -280,7 +280,7 @@ def test_corrupt_and_unknown_files_are_refused(tmp_path):
     with pytest.raises(ArtkitError, match="not an artkit stroke file"):
         StrokeLog.load(other)
 
-    with pytest.raises(ArtkitError, match="can't find"):
+    with pytest.raises(ArtkitError, match="There is no stroke file"):
         StrokeLog.load(tmp_path / "missing.strokes")
 
 
