@@ -251,7 +251,7 @@ def explain_syntax_error(error: SyntaxError, path: str | None, lines: list[str])
     line = error.lineno
     code = lines[line - 1] if line and 0 < line <= len(lines) else (error.text or None)
     column = error.offset if error.offset and error.offset > 0 else None
-    sentence = hint[0].upper() + hint[1:] if hint else msg
+    sentence = hint or msg
     technical = "IndentationError" if isinstance(error, IndentationError) else "SyntaxError"
     where = f", line {line}" if line else ""
     message = f"artkit can't read your sketch{where}: {sentence} ({technical}: {msg})."
