@@ -106,10 +106,6 @@ class SketchContext:
             self.resize(width, height)
         return self._canvas
 
-    @property
-    def has_canvas(self) -> bool:
-        return self._canvas is not None
-
     def resize(self, width, height) -> None:
         """A new blank canvas of this size (what size() does). The same size keeps the drawing."""
         from artkit.canvas import Canvas

@@ -213,7 +213,7 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         journal_timing(source, tmp)
     print()
-    print(f"x naive: marks/s over the pygame per-mark SRCALPHA baseline (same marks, same run).")
+    print("x naive: marks/s over the pygame per-mark SRCALPHA baseline (same marks, same run).")
     print(f"x calib: the judged rate over the calibration line rate; idle-equiv: that times "
           f"{IDLE_LINE_RATE / 1e3:.0f}k. {failures} target(s) missed on the idle-equivalent.")
     return 0

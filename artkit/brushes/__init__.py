@@ -7,7 +7,6 @@ one with checked parameters. Every brush has `name`, `summary` (one line), `size
 
 from __future__ import annotations
 
-import dataclasses
 import difflib
 
 from artkit.brushes.base import Brush
@@ -44,12 +43,12 @@ def make_brush(name: str, **params) -> Brush:
                               f"{' or '.join(repr(c) for c in close)}?")
         raise ArtkitError(f"I don't know the brush {name!r}; the brushes are: "
                           f"{', '.join(BRUSHES)}.")
-    fields = {f.name: f for f in dataclasses.fields(cls)}
+    names = cls.param_names()
     values = {}
     for key, value in params.items():
-        if key not in fields:
+        if key not in names:
             raise ArtkitError(f"The {cls.name} brush has no parameter {key!r}; "
-                              f"its parameters are: {', '.join(fields)}.")
+                              f"its parameters are: {', '.join(names)}.")
         values[key] = _coerce(cls.name, key, value, type(getattr(cls, key, value)))
     brush = cls(**values)
     if not brush.size > 0:

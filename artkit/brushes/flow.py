@@ -107,9 +107,6 @@ class FlowBrush(Brush):
     def marks_per_touch(self) -> int:
         return int(self.lines)
 
-    def segments_per_touch(self) -> int:
-        return int(self.lines) * max(1, int(self.steps))
-
     def empty(self) -> Strokes:
         return Strokes.empty(self.kind, max(1, int(self.steps)) + 1)
 
