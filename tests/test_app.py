@@ -449,7 +449,7 @@ def test_side_panels_plug_in(tmp_path):
     width = app.screen.get_width()
     play(app, [key(pygame.K_g)])
     assert panel.visible and app.screen.get_width() == width + 120
-    assert panel.rect.left == app.canvas_rect.right
+    assert panel.rect.left == app.column_rect.right
     assert tuple(app.screen.get_at(panel.rect.center))[:3] == (10, 200, 10)
     assert panel.updates >= 1
     assert panel.help_line in app.help_lines()

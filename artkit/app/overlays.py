@@ -83,13 +83,18 @@ class HelpOverlay:
         self._lines = None
 
     def draw(self, screen: pygame.Surface, area: pygame.Rect, lines) -> None:
-        """`lines` are (keys, what they do) pairs; a pair with empty keys is a section title."""
+        """Draw the box centred over `area` (the canvas column, so the toolbar stays in view),
+        or over the window when it is wider than that area. `lines` are (keys, what they do)
+        pairs; a pair with empty keys is a section title."""
         lines = tuple(lines)
         if self._image is None or self._lines != lines:
             self._image = self._render(lines)
             self._lines = lines
+        window = screen.get_rect()
         rect = self._image.get_rect(center=area.center)
-        screen.blit(self._image, rect)
+        if rect.width > area.width:
+            rect.centerx = window.centerx
+        screen.blit(self._image, rect.clamp(window))
 
     def _render(self, lines):
         key_w = max(theme.font(14, True).size(k)[0] for k, _ in lines if k) + 28

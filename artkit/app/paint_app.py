@@ -38,6 +38,7 @@ AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an u
 AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
 AUTOPAINT_STALLED = 0.0005  # less coverage gained over 4 checks than this: done
 AUTOPAINT_MAX_S = 90.0  # brushes that never cover everything stop after this long
+MIN_COLUMN_WIDTH = 640  # a smaller canvas sits centred in this, so help and toasts fit
 PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app), see panels.py
 
 HELP_LINES = (
@@ -97,6 +98,7 @@ class PaintApp:
         self.drop_handlers: dict = {}
         self.screen: pygame.Surface | None = None
         self.canvas_rect = pygame.Rect(0, 0, 0, 0)
+        self.column_rect = pygame.Rect(0, 0, 0, 0)  # between toolbar and panels; holds the canvas
         self.running = True
         self.show_source = False
         self.autopaint = False
@@ -145,10 +147,13 @@ class PaintApp:
         self._layout_key = key
         cw, ch = self.session.size
         height = max(ch, toolbar_mod.MIN_HEIGHT)
-        width = toolbar_mod.WIDTH + cw + sum(p.width for p in visible)
+        column_w = max(cw, MIN_COLUMN_WIDTH)
+        width = toolbar_mod.WIDTH + column_w + sum(p.width for p in visible)
         self.toolbar.rect = pygame.Rect(0, 0, toolbar_mod.WIDTH, height)
-        self.canvas_rect = pygame.Rect(toolbar_mod.WIDTH, (height - ch) // 2, cw, ch)
-        x = self.canvas_rect.right
+        self.column_rect = pygame.Rect(toolbar_mod.WIDTH, 0, column_w, height)
+        self.canvas_rect = pygame.Rect(toolbar_mod.WIDTH + (column_w - cw) // 2,
+                                       (height - ch) // 2, cw, ch)
+        x = self.column_rect.right
         for p in visible:
             p.rect = pygame.Rect(x, 0, p.width, height)
             x += p.width
@@ -505,7 +510,7 @@ class PaintApp:
         screen = self.screen
         full = self._full_redraw or self.help.visible
         self._full_redraw = False
-        column = pygame.Rect(self.canvas_rect.left, 0, self.canvas_rect.width, screen.get_height())
+        column = self.column_rect
         changed = self.session.take_dirty()
         toasts = self.toasts.layout(column)  # below a small canvas rather than over it
         toast_rects = [r for _, r in toasts]
@@ -535,9 +540,9 @@ class PaintApp:
         self.toolbar.set_source_thumbnail_from(self.session.source)
         if self.toolbar.draw(screen, self._toolbar_state(), force=full):
             drawn.append(self.toolbar.rect)
-        if self.help.visible:
-            self.help.draw(screen, screen.get_rect(), self.help_lines())
         self.toasts.draw(screen, toasts)
+        if self.help.visible:  # over the toasts: the help is what the painter asked to read
+            self.help.draw(screen, column, self.help_lines())
         self._toast_rects = toast_rects
         return [screen.get_rect()] if full else drawn
 
