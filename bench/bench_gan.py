@@ -49,7 +49,7 @@ def main(argv=None) -> int:
     use_threads(1)
     print(f"torch {torch.__version__}; {os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    digits = gan_data.digits(notice=lambda message: None)
+    digits = gan_data.digits("mnist5k")
     if args.speed:
         batches = [int(b) for b in args.batches.split(",")]
         devices = [torch.device("cpu")]
@@ -67,12 +67,16 @@ def main(argv=None) -> int:
 
 def speed(models, batches, digits, device, seconds: float) -> None:
     print(f"\nTraining speed on {describe(device)} (images/s, one D-real, D-fake and G step per "
-          "batch; ratio to batch 1 in this run)")
+          "batch; ratio to the smallest batch that ran, in this run)")
     print(f"{'model':<6} " + " ".join(f"{'batch ' + str(b):>16}" for b in batches))
     for name in models:
         cells, baseline = [], None
         for batch in batches:
-            rate = images_per_second(name, digits, batch, device, seconds)
+            try:
+                rate = images_per_second(name, digits, batch, device, seconds)
+            except ValueError:  # BatchNorm cannot train on a batch of one image
+                cells.append("n/a")
+                continue
             baseline = baseline or rate
             cells.append(f"{rate:>8,.0f} ({rate / baseline:>4.1f}x)")
         print(f"{name:<6} " + " ".join(f"{cell:>16}" for cell in cells))
@@ -102,17 +106,17 @@ def quality(name, digits, marks, device) -> None:
     print(f"\nQuality of {name} on the 5k bundled digits, {describe(device)}, batch 64, "
           f"scored every {score_every * 64:,} images on 1000 samples (best so far at each mark)")
     print(f"{'minutes':>7} {'images':>10} {'best at':>9} {'classes':>7} {'KL':>6} {'Frechet':>8} "
-          f"{'IS':>5} {'scores':>6}")
+          f"{'IS':>5} {'scores':>6}   latest: classes Frechet")
     done = 0.0
     for mark in marks:
         trainer.run(minutes=mark - done)
         done = mark
-        best = trainer.best_scores
+        best, latest = trainer.best_scores, trainer.score_history[-1]
         best_at = next((row["images_seen"] for row in trainer.score_history
                         if row["step"] == trainer.best_step), 0)
         print(f"{mark:>7g} {trainer.images_seen:>10,} {best_at:>9,} {best['classes_covered']:>7d} "
               f"{best['kl']:>6.3f} {best['fid']:>8.2f} {best['inception_score']:>5.2f} "
-              f"{len(trainer.score_history):>6d}")
+              f"{len(trainer.score_history):>6d}   {latest['classes_covered']:>15d} {latest['fid']:>7.2f}")
         sys.stdout.flush()
 
 

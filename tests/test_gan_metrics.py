@@ -74,6 +74,17 @@ def test_real_statistics_ship_with_the_weights():
     assert np.allclose(cov, cov.T)
 
 
+def test_real_statistics_are_recomputed_when_the_shipped_ones_are_missing(monkeypatch, tmp_path):
+    shipped_mean, shipped_cov = metrics.real_statistics()
+    monkeypatch.setattr(clf, "stats_path", lambda weights: tmp_path / "missing.npz")
+    metrics.real_statistics.cache_clear()
+    try:
+        mean, cov = metrics.real_statistics()
+    finally:
+        metrics.real_statistics.cache_clear()
+    assert np.allclose(mean, shipped_mean, atol=1e-4) and np.allclose(cov, shipped_cov, atol=1e-4)
+
+
 def test_real_digits_score_well(held_out_scores):
     scores = held_out_scores
     assert set(scores) == set(metrics.SCORE_KEYS)

