@@ -1,6 +1,6 @@
 """Render the README's pictures with artkit itself.
 
-    python docs/make_images.py            # writes docs/images/*.png
+    python docs/make_images.py            # writes docs/images/*.jpg
 
 Needs the `gan` extra for scikit-image's bundled photographs (the astronaut is a NASA
 portrait in the public domain). Every picture is seeded, so a re-run gives the same files.
@@ -42,14 +42,14 @@ def brush_gallery(work: Path) -> None:
         x, y = (i % columns) * TILE, (i // columns) * (TILE + 24)
         sheet.paste(Image.open(out).convert("RGB"), (x, y))
         draw.text((x + 8, y + TILE + 5), name, fill=(40, 40, 40))
-    sheet.save(IMAGES / "brushes.png", optimize=True)
+    sheet.save(IMAGES / "brushes.jpg", quality=88)
 
 
 def default_painting(work: Path) -> None:
     """The built-in source painted with the flow brush, as `artkit paint` starts."""
-    artkit("render", "--brush", "flow", "--size", "1024x768", "--seed", "1",
-           "--out", str(IMAGES / "flow-default.png"))
-    (IMAGES / "flow-default.strokes").unlink(missing_ok=True)
+    out = work / "flow-default.png"
+    artkit("render", "--brush", "flow", "--size", "1024x768", "--seed", "1", "--out", str(out))
+    Image.open(out).convert("RGB").save(IMAGES / "flow-default.jpg", quality=88)
 
 
 def course_sheet(work: Path) -> None:
@@ -64,7 +64,7 @@ def course_sheet(work: Path) -> None:
     sheet = Image.new("RGB", (TILE * len(tiles), TILE))
     for i, tile in enumerate(tiles):
         sheet.paste(tile, (i * TILE, 0))
-    sheet.save(IMAGES / "course.png", optimize=True)
+    sheet.save(IMAGES / "course.jpg", quality=90)
 
 
 if __name__ == "__main__":
