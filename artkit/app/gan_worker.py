@@ -37,6 +37,7 @@ __all__ = ["GanWorker", "TrainSettings", "Ready", "Started", "Progress", "Previe
            "Stopped", "Loaded", "WalkFrames", "Saved", "Failed", "Notice", "PREVIEW_COUNT",
            "torch_available", "data_kind_of"]
 
+DEFAULT_NICE = 19           # the engine process runs on CPU the window leaves (0: equal priority)
 PREVIEW_COUNT = 25          # samples in the panel's grid (5 x 5)
 STASH_KEEP = 4              # generator copies kept for "paint / save the one on screen"
 FOREVER_STEPS = 10**12      # the panel trains until it is told to stop
@@ -62,6 +63,7 @@ class TrainSettings:
 
     model: str | None = "mlp"
     overrides: dict = field(default_factory=dict)   # model settings, e.g. {"lr": 2e-4}
+    adam_beta1: float | None = None  # Adam's momentum for models trained with Adam (None: theirs)
     data: str = "digits"
     batch_size: int = 64
     seed: int = 0
@@ -194,7 +196,7 @@ class GanWorker:
     events from `poll()`. mode: "process" (default) or "thread"; nice: how much lower the
     child's CPU priority is (process mode; 0 leaves it equal)."""
 
-    def __init__(self, mode: str = "process", nice: int = 5):
+    def __init__(self, mode: str = "process", nice: int = DEFAULT_NICE):
         if mode not in ("process", "thread"):
             raise ArtkitError(f"The GAN worker runs as a 'process' or a 'thread', not {mode!r}.")
         self.mode = mode
@@ -439,6 +441,8 @@ class _Engine:
                                 seed=settings.seed, on_event=self._on_event,
                                 notice=self._notice, model_name=name)
         trainer.busy = min(1.0, max(0.05, float(settings.busy)))
+        if settings.adam_beta1 is not None:
+            _set_adam_beta1(trainer.gan, settings.adam_beta1)
         if resume_state is not None:
             if resume_state.get("discriminator") is None or resume_state.get("g_optimizer") is None:
                 ckpt.load_weights(trainer.generator, resume_state["generator"], "generator",
@@ -652,6 +656,17 @@ def _PacedTrainer(*args, **kwargs):
     return _paced_trainer_class()(*args, **kwargs)
 
 
+def _set_adam_beta1(gan, beta1: float) -> None:
+    """Use Adam's first-moment decay `beta1` for both networks (a resumed checkpoint brings its
+    own back with the optimiser state)."""
+    import torch
+
+    for optimizer in (gan.g_optimizer, gan.d_optimizer):
+        if isinstance(optimizer, torch.optim.Adam):
+            for group in optimizer.param_groups:
+                group["betas"] = (float(beta1), group["betas"][1])
+
+
 def _seed_latents(generator, seeds):
     from artkit.gan.painting import seed_latents
 
@@ -673,16 +688,9 @@ def _drain(q) -> None:
 
 
 def _data_source(kind: str, data: str | None):
-    """The `source` for the GAN lab's loaders: None for the usual set, or the user's path.
-    Digits come from a cached full MNIST when there is one, else from the 5,000 bundled ones
-    (the panel never starts a download)."""
+    """The `source` for the GAN lab's loaders: None for the usual set (for digits, as in
+    `artkit gan train`: full MNIST when cached or downloadable, else the 5,000 bundled ones,
+    with a notice), or the user's path."""
     if data is None or str(data).lower() in ("digits", "faces", kind):
-        if kind == "digits":
-            from artkit.gan import data as gan_data
-
-            folder = gan_data.mnist_cache_dir()
-            if all((folder / name).exists() for name in gan_data.MNIST_TRAIN_FILES):
-                return str(folder)
-            return "mnist5k"
         return None
     return str(data)
