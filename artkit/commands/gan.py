@@ -42,8 +42,8 @@ def register(subparsers) -> None:
                         help="minutes of training (default 5; the pattern model: 10,000 steps)")
     length.add_argument("--steps", type=int, help="total training steps (batches)")
     train.add_argument("--batch-size", type=int, default=None,
-                       help="images per step (default 64; 1 is the book's per-image training; "
-                            "the pattern model defaults to 1)")
+                       help="images per step (default: the model's, see `artkit gan models`; 1 "
+                            "is the book's per-image training)")
     train.add_argument("--lr", type=float, default=None, help="learning rate (default: the model's)")
     train.add_argument("--size", type=int, default=None,
                        help="image size for conv models: 28, 32 or 64")
@@ -52,9 +52,9 @@ def register(subparsers) -> None:
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best here)")
     train.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
     train.add_argument("--sample-every", type=int, default=None, metavar="STEPS",
-                       help="steps between sample grids (default: about every 20k images)")
+                       help="steps between sample grids (default: every 15 s)")
     train.add_argument("--score-every", type=int, default=None, metavar="STEPS",
-                       help="steps between scores and last.pt (default: about every 40k images)")
+                       help="steps between scores and last.pt (default: every 20 s)")
     train.add_argument("--resume", default=None, metavar="CKPT",
                        help="continue from a last.pt; --steps/--epochs count from the start")
     train.add_argument("--out", default=None, metavar="DIR",
@@ -91,7 +91,8 @@ def run_models(args) -> int:
 
     width = max(len(name) for name in MODELS)
     for name, spec in MODELS.items():
-        print(f"{name:<{width}}  {spec.summary}")
+        batch = "" if name == "part1" else f" [batch {spec.batch_size}]"
+        print(f"{name:<{width}}  {spec.summary}{batch}")
     return 0
 
 
@@ -140,8 +141,9 @@ def _apply_overrides(config, args):
 
         conv_plan(config)  # a clear sentence now if the size cannot be made
         if config.data == "digits" and (config.image_size, config.channels) != (28, 1):
-            raise ArtkitError("digits are 28×28 grey; leave out --size/--colour, or use "
-                              "--data faces.")
+            raise ArtkitError(f"digits are 28×28 grey but this model makes {config.image_size}"
+                              f"×{config.image_size} {'colour' if config.channels == 3 else 'grey'}"
+                              " images; use --model conv for digits, or --data faces.")
     return config
 
 
@@ -172,7 +174,7 @@ def _train_gan(name, config, args, resumed) -> int:
     use_threads(args.threads)
     device = pick_device(args.device)
     data = _load_data(config, args.data)
-    batch_size = args.batch_size or (1 if config.kind == "pattern" else 64)
+    batch_size = args.batch_size or _default_batch_size(name, resumed)
     limits = {"steps": args.steps, "epochs": args.epochs, "minutes": args.minutes}
     if all(value is None for value in limits.values()):
         # The book trains the pattern GAN for 10,000 steps; image GANs get five minutes.
@@ -204,6 +206,15 @@ def _train_gan(name, config, args, resumed) -> int:
     print("wrote " + ", ".join(str(p) for p in result.paths) +
           (f", and {len(grids)} sample grids in {out / 'samples'}" if grids else ""))
     return 0
+
+
+def _default_batch_size(name, resumed) -> int:
+    """The resumed run's batch size (so it repeats exactly), else the model's measured best."""
+    from artkit.gan.models import MODELS
+
+    if resumed and resumed.get("trainer", {}).get("batch_size"):
+        return int(resumed["trainer"]["batch_size"])
+    return MODELS[name].batch_size if name in MODELS else 64
 
 
 def _load_data(config, word):

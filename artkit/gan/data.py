@@ -267,7 +267,8 @@ def read_idx(path) -> np.ndarray:
         raise ArtkitError(f"{path.name} should hold {expected:,} bytes of data for shape "
                           f"{shape} but holds {len(raw) - header:,}; the file is damaged or "
                           "cut short, so download it again.")
-    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape)
+    # A writable copy: torch warns about (and must not write through) read-only buffers.
+    return np.frombuffer(raw, dtype=np.uint8, offset=header).reshape(shape).copy()
 
 
 def _parse_digit_csv(path: Path, label_first: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -49,13 +49,16 @@ LOSS_COLUMNS = ("step", "images_seen", "d_real", "d_fake", "g", "images_per_s")
 
 @dataclass
 class TrainConfig:
-    """How to train. Intervals left as None are picked from the batch size (about every 1k
-    images but at least every 100 steps for the loss log, 20k images for sample grids, 40k
-    for scores and last.pt).
+    """How to train.
 
     steps / epochs: totals to reach, counted from the start of training (so a resumed run
     finishes the same job); minutes: a time budget for one `run()` call. `run()` arguments
     override these. out_dir None writes no files (events only).
+    log_every: steps between loss log rows (None: about every 1k images, at most 100 steps).
+    sample_every / score_every: steps between sample grids / between scores (each score also
+    writes last.pt). None means by the clock instead — every `sample_seconds` /
+    `score_seconds` of training — because speeds differ 50-fold between models and machines;
+    the clock decides only when to look, never what is learned, so runs still repeat exactly.
     """
 
     batch_size: int = 64
@@ -65,20 +68,18 @@ class TrainConfig:
     log_every: int | None = None
     sample_every: int | None = None
     score_every: int | None = None
+    sample_seconds: float = 15.0
+    score_seconds: float = 20.0
     n_samples: int = 64
     n_score: int = 1000
     out_dir: str | None = None
     progress: bool = False
     threads: int | None = 1
 
-    def interval(self, name: str) -> int:
-        """Steps between logs ("log"), grids ("sample") or scores and last.pt ("score")."""
-        value = getattr(self, f"{name}_every")
-        if value is not None:
-            return max(1, int(value))
-        images = {"log": 1_000, "sample": 20_000, "score": 40_000}[name]
-        steps = max(1, round(images / self.batch_size))
-        return min(steps, 100) if name == "log" else steps  # the log keeps detail at batch 1
+    def log_interval(self) -> int:
+        if self.log_every is not None:
+            return max(1, int(self.log_every))
+        return min(100, max(1, round(1000 / self.batch_size)))
 
 
 @dataclass
@@ -133,8 +134,9 @@ class Trainer:
     model: a name from `artkit.gan.models.MODELS` or a model config. data: `ImageData`,
     `PatternData` or None (the model's usual data, loaded with `notice`). score_fn: maps images
     (N, H, W[, 3]) in 0..1 to a dict of numbers; the best generator is the one with the lowest
-    "fid" (or highest "inception_score", else lowest "kl"). For 28-pixel digits it defaults to
-    `artkit.gan.metrics.digit_scores`; without one the last generator counts as the best.
+    "fid" (or highest "inception_score", else lowest "kl"). None picks the default — for 28-pixel
+    digits `artkit.gan.metrics.digit_scores` — and False turns scoring off; without scores the
+    last generator counts as the best.
     """
 
     def __init__(self, model, data=None, config: TrainConfig | None = None, device=None,
@@ -165,7 +167,10 @@ class Trainer:
         self.rng = torch.Generator().manual_seed(self.seed)
         self.fixed_latents = self.generator.sample_latent(
             self.config.n_samples, torch.Generator().manual_seed(self.seed + 1))
-        self.score_fn = score_fn if score_fn is not None else self._default_score_fn()
+        if score_fn is False:
+            self.score_fn = None
+        else:
+            self.score_fn = score_fn if score_fn is not None else self._default_score_fn()
 
         self.step_count = 0
         self.images_seen = 0
@@ -331,9 +336,9 @@ class Trainer:
         for label, value in (("steps", steps), ("minutes", minutes), ("epochs", epochs)):
             if value is not None and not value > 0:
                 raise ArtkitError(f"{label} must be more than 0, not {value}.")
-        self._stop.clear()
-        log_every, sample_every, score_every = (config.interval(name)
-                                                for name in ("log", "sample", "score"))
+        log_every = config.log_interval()
+        due_sample = _Schedule(config.sample_every, config.sample_seconds)
+        due_score = _Schedule(config.score_every, config.score_seconds)
         started = time.perf_counter()
         paused_seconds = 0.0
         reason = "stopped"
@@ -361,15 +366,18 @@ class Trainer:
                 self.step()
                 if self.step_count % log_every == 0:
                     self._log()
-                if self.step_count % sample_every == 0:
+                if due_sample(self.step_count):
                     self._samples()
-                if self.step_count % score_every == 0:
+                if due_score(self.step_count):
                     self._score()
                     self._save("last.pt")
         except BaseException as error:
+            self._stop.clear()
             self._finish_quietly()
             self._emit(DoneEvent(f"error: {error}"))
             raise
+        # Cleared only now, so a stop asked for before this run began is still honoured.
+        self._stop.clear()
         paths = self._finish()
         self._end_progress()
         result = RunResult(reason, self.step_count, self.images_seen,
@@ -577,6 +585,25 @@ class Trainer:
 # --------------------------------------------------------------------------- helpers
 
 
+class _Schedule:
+    """Is periodic work due after this step? Every `steps` steps, or when `seconds` have
+    passed since it was last due (steps None)."""
+
+    def __init__(self, steps: int | None, seconds: float):
+        self.steps = None if steps is None else max(1, int(steps))
+        self.seconds = seconds
+        self.last = time.perf_counter()
+
+    def __call__(self, step: int) -> bool:
+        if self.steps is not None:
+            return step % self.steps == 0
+        now = time.perf_counter()
+        if now - self.last >= self.seconds:
+            self.last = now
+            return True
+        return False
+
+
 def load_data(kind: str, config, source=None, notice=print):
     """The data a model of this kind trains on: "pattern", "digits" or "faces" (source: a path,
     or None for the default set). Faces are made at the conv config's size and channels."""
@@ -634,7 +661,7 @@ def plot_losses(history, path, title: str = "GAN losses") -> Path:
         ax.set_ylabel("loss (mean over each log interval)")
         ax.set_title(title)
         ax.grid(alpha=0.3)
-        ax.legend(loc="upper right")
+        ax.legend(loc="best")
         fig.tight_layout()
         fig.savefig(path)
     finally:

@@ -1,0 +1,115 @@
+"""GAN lab models: every registered model's shapes, the book's layer sizes, the MLP switches."""
+
+import pytest
+import torch
+from torch import nn
+
+from artkit.errors import ArtkitError
+from artkit.gan import models
+
+GAN_MODELS = [name for name in models.MODELS if name != "part1"]
+
+
+@pytest.fixture(autouse=True)
+def one_thread():
+    torch.set_num_threads(1)
+
+
+@pytest.mark.parametrize("name", GAN_MODELS)
+def test_each_model_maps_latents_to_images_and_images_to_probabilities(name):
+    torch.manual_seed(0)
+    gan = models.build_gan(models.model_config(name))
+    generator = gan.generator
+    z = generator.sample_latent(5, torch.Generator().manual_seed(0))
+    assert z.shape == (5, generator.latent_dim)
+    images = generator.generate(z)
+    assert images.shape == (5, *generator.image_shape)
+    assert 0.0 <= images.min() and images.max() <= 1.0
+    verdict = gan.discriminator(images)
+    assert verdict.shape == (5, 1) and 0.0 <= verdict.min() and verdict.max() <= 1.0
+
+
+def linear_sizes(module: nn.Module) -> list:
+    return [(layer.in_features, layer.out_features) for layer in module.modules()
+            if isinstance(layer, nn.Linear)]
+
+
+def test_the_books_layer_sizes():
+    pattern = models.build_gan(models.model_config("pattern"))
+    assert linear_sizes(pattern.generator) == [(1, 3), (3, 4)]
+    assert linear_sizes(pattern.discriminator) == [(4, 3), (3, 1)]
+    assert isinstance(pattern.loss_fn, nn.MSELoss)
+    assert isinstance(pattern.g_optimizer, torch.optim.SGD)
+    assert torch.equal(pattern.generator.sample_latent(2), torch.full((2, 1), 0.5))
+
+    for name in ("mlp-naive", "mlp"):
+        gan = models.build_gan(models.model_config(name))
+        assert linear_sizes(gan.generator) == [(100, 200), (200, 784)]
+        assert linear_sizes(gan.discriminator) == [(784, 200), (200, 1)]
+
+
+def layer_types(module):
+    return {type(layer) for layer in module.modules()}
+
+
+def test_naive_and_improved_mlp_and_each_switch_alone():
+    naive = models.build_gan(models.model_config("mlp-naive"))
+    assert nn.LayerNorm not in layer_types(naive.generator)
+    assert nn.LeakyReLU not in layer_types(naive.discriminator)
+    assert isinstance(naive.loss_fn, nn.MSELoss) and isinstance(naive.d_optimizer, torch.optim.SGD)
+    assert naive.d_optimizer.param_groups[0]["lr"] == 0.01
+
+    improved = models.build_gan(models.model_config("mlp"))
+    assert {nn.LayerNorm, nn.LeakyReLU} <= layer_types(improved.generator)
+    assert isinstance(improved.loss_fn, nn.BCELoss) and isinstance(improved.d_optimizer, torch.optim.Adam)
+    assert improved.d_optimizer.param_groups[0]["lr"] == 0.0001
+
+    base = dict(optimizer="sgd", activation="sigmoid", layernorm=False, loss="mse")
+    adam_only = models.build_gan(models.MLPGANConfig(**{**base, "optimizer": "adam"}))
+    assert isinstance(adam_only.g_optimizer, torch.optim.Adam) and isinstance(adam_only.loss_fn, nn.MSELoss)
+    leaky_only = models.build_gan(models.MLPGANConfig(**{**base, "activation": "leaky"}))
+    assert nn.LeakyReLU in layer_types(leaky_only.discriminator)
+    assert isinstance(leaky_only.g_optimizer, torch.optim.SGD)
+    norm_only = models.build_gan(models.MLPGANConfig(**{**base, "layernorm": True}))
+    assert nn.LayerNorm in layer_types(norm_only.generator) and nn.Sigmoid in layer_types(norm_only.generator)
+
+
+@pytest.mark.parametrize("size, channels, shapes", [
+    (28, 1, [(64, 7), (32, 14), (1, 28)]),
+    (32, 3, [(128, 4), (64, 8), (32, 16), (3, 32)]),
+    (64, 1, [(256, 4), (128, 8), (64, 16), (32, 32), (1, 64)]),
+])
+def test_conv_layer_sizes(size, channels, shapes):
+    config = models.ConvGANConfig(image_size=size, channels=channels, width=32)
+    generator = models.build_generator(config)
+    seen = []
+    for layer in generator.modules():
+        if isinstance(layer, nn.ConvTranspose2d):
+            layer.register_forward_hook(lambda _, __, out: seen.append((out.shape[1], out.shape[2])))
+    generator.generate(torch.randn(2, 100))
+    assert [(generator.base_shape[0], generator.base_shape[1])] + seen == shapes
+    discriminator = models.build_discriminator(config)
+    assert discriminator(torch.rand(2, channels, size, size)).shape == (2, 1)
+
+
+def test_bad_models_and_settings():
+    with pytest.raises(ArtkitError, match="no model called"):
+        models.model_config("gpt")
+    with pytest.raises(ArtkitError, match="no setting"):
+        models.model_config("mlp", widht=3)
+    with pytest.raises(ArtkitError, match="cannot make 30-pixel"):
+        models.build_generator(models.ConvGANConfig(image_size=30))
+    with pytest.raises(ArtkitError, match="numpy"):
+        models.build_gan(models.model_config("part1"))
+    with pytest.raises(ArtkitError, match="unknown activation"):
+        models.build_gan(models.MLPGANConfig(activation="relu6"))
+
+
+def test_configs_round_trip_through_plain_dicts():
+    for name in models.MODELS:
+        config = models.model_config(name)
+        plain = models.config_to_dict(config)
+        assert all(isinstance(v, (str, int, float, bool, type(None))) for v in plain.values())
+        assert models.config_from_dict(plain) == config
+    with pytest.raises(ArtkitError, match="unknown model kind"):
+        models.config_from_dict({"kind": "transformer"})
