@@ -336,7 +336,10 @@ class GanPanel(Panel):
             self.retired.append(self.worker)
             self.worker = None
         self.state = "off"
-        self.preview_from = None if self.preview_from == "training" else self.preview_from
+        if self.preview_from == "training":
+            # Those samples' generator ended with the engine; Continue resumes from last.pt.
+            self.preview = self.preview_from = None
+            self._thumb_key = None
 
     # -- choices -------------------------------------------------------------------------------
     def cycle_data(self) -> None:

@@ -3,7 +3,8 @@
 A generator's sample is tiny (28 or 32 pixels). To paint from it, `sample_source` turns it into
 a `SourceImage` the size of the canvas:
 
-1. grey samples can be tinted with a palette (`PALETTES`: none, ember, ocean, forest, ink),
+1. the sample's contrast is stretched to the full range (`stretch_contrast`), and grey
+   samples can be tinted with a palette (`PALETTES`: none, ember, ocean, forest, ink),
    mapping dark → light through a few colours;
 2. the picture is padded to the canvas's shape with its own border colour (a digit keeps its
    dark surround instead of being cropped);
@@ -41,7 +42,7 @@ from artkit.source import SourceImage
 
 __all__ = ["PALETTES", "PALETTE_NAMES", "GanSpec", "tint", "soft_upscale", "sample_source",
            "parse_spec", "format_spec", "with_seed", "open_source", "load_generator_cached",
-           "seed_latents", "walk_latents", "walk_schedule", "generate", "render_walk",
+           "seed_latents", "walk_latents", "stretch_contrast", "walk_schedule", "generate", "render_walk",
            "PreparedSource", "render_walk_command"]
 
 # Colour stops from dark to light (0..255). "none" keeps the sample's own colours.
@@ -169,10 +170,24 @@ class PreparedSource(SourceImage):
         return self._uint8.copy()
 
 
+def stretch_contrast(image) -> np.ndarray:
+    """The sample with its brightness stretched so its darkest 1 % are black and its lightest
+    1 % white (colours scale together). Small GANs draw in muddy mid-greys; translucent brush
+    marks flatten contrast further, so a face would vanish into the paper without this.
+    Pictures that already span the range (digits) hardly change."""
+    a = _as_float_image(image)
+    grey = a if a.ndim == 2 else a @ _LUMA
+    low, high = np.percentile(grey, [1, 99])
+    if high - low < 0.05:  # a flat picture: nothing to stretch
+        return a
+    return np.clip((a - low) / (high - low), 0.0, 1.0).astype(np.float32)
+
+
 def sample_source(image, size, palette: str = "none", name: str = "gan sample") -> SourceImage:
     """A GAN sample (grey (H, W) or colour (H, W, 3) in 0..1) as a `SourceImage` of `size`
-    (width, height), tinted with `palette` and smoothly enlarged (see the module notes)."""
-    rgb = soft_upscale(tint(image, palette), size)
+    (width, height): contrast stretched, tinted with `palette` and smoothly enlarged (see the
+    module notes)."""
+    rgb = soft_upscale(tint(stretch_contrast(image), palette), size)
     return PreparedSource(rgb, name=name)
 
 
@@ -365,7 +380,8 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     The walk visits the samples of seeds seed, seed+1, … (`legs` legs; default one per ~40
     frames). The first frame's source is painted until covered; then for each frame the source
     moves along the walk, the brush lays `touches` more marks over the painting so far
-    (default: enough to repaint about a fifth of the canvas), and the canvas is captured."""
+    (default: enough to repaint about a tenth of the canvas, so the marks of a few frames show
+    at once), and the canvas is captured."""
     from artkit.brushes import make_brush
     from artkit.canvas import Canvas
     from artkit.timelapse import check_animation_path, write_animation
@@ -380,15 +396,19 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     brush_obj = make_brush(brush, **(brush_params or {}))
     width, height = (int(v) for v in size)
     per_touch = max(1.0, float(brush_obj.size) ** 2)
-    touches = touches or max(20, int(width * height / per_touch / 5))
+    touches = touches or max(20, int(width * height / per_touch / 10))
     rng = np.random.default_rng(seed)
     canvas = Canvas(width, height, background=tuple(background))
+
+    paper = np.asarray(background[:3], np.uint8)
 
     def painted_frames():
         for i, image in enumerate(images):
             source = sample_source(image, (width, height), palette)
-            batches = 6 if i == 0 else 1  # the first frame starts from a covered canvas
-            for _ in range(batches):
+            canvas.draw(brush_obj.autopaint(source, touches, rng))
+            for _ in range(80 if i == 0 else 0):  # the first frame starts from a covered canvas
+                if np.any(canvas.pixels()[..., :3] != paper, axis=2).mean() >= 0.995:
+                    break
                 canvas.draw(brush_obj.autopaint(source, touches, rng))
             if progress:
                 progress(i + 1, len(images))
