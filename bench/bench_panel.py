@@ -140,7 +140,7 @@ def quality(size, seconds, shot=None):
         from artkit.app import gan_panel
 
         print(f"  Train pressed; training after {time.perf_counter() - started:.1f} s "
-              f"(batch {gan_panel.BATCH_SIZE}, {gan_panel.MODEL_OVERRIDES.get('mlp')})")
+              f"(batch {panel.batch_size}, overrides {gan_panel.MODEL_OVERRIDES.get('mlp')})")
         stats = app.run(max_frames=int(max(0, seconds - (time.perf_counter() - started)) * 60),
                         script=mouse_script(app))
         preview = panel.preview

@@ -43,23 +43,16 @@ GAP = 4
 MODELS_BY_KIND = {"digits": ("mlp", "conv", "mlp-naive"),
                   "faces": ("conv-faces", "conv-faces-colour")}
 MODEL_NOTES = {
-    "mlp": "the book's MLP with its fixes (Adam β1 0.5)",
+    "mlp": "the book's MLP with its fixes",
     "conv": "convolutional (DCGAN-style)",
     "mlp-naive": "the book's first MLP: it collapses",
     "conv-faces": "convolutional, grey, 32 px",
     "conv-faces-colour": "convolutional, colour, 32 px",
 }
-# The panel's training settings, measured with bench/bench_panel.py --quality 60 and on the
-# 5,000 bundled digits (scores every 40k images, 1000 samples):
-# - batches of 32 get through the one-mode phase in about half the images that 64 need;
-# - Adam's momentum β1 = 0.5 (as in DCGAN, which the conv models already use) instead of 0.9
-#   keeps the MLP's ten digits: at lr 1e-4, 10 classes from 120k to 200k images and 8–9 up
-#   to 400k, where β1 0.9 wandered between 5 and 8;
-# - the book's lr 1e-4 holds: 1.5e-4 and 2e-4 pass the one-mode phase sooner but collapse again
-#   after 200–300k images, about a minute on a free core.
-ADAM_BETA1 = 0.5
+# The panel trains each model as `artkit gan train` does (its config and measured batch size);
+# BATCH_SIZE or MODEL_OVERRIDES could change that for the panel.
+BATCH_SIZE: int | None = None
 MODEL_OVERRIDES: dict = {}   # per-model setting changes for the panel (none are needed)
-BATCH_SIZE = 32
 PREVIEW_SECONDS = 1.0
 RENDER_EVERY_S = 0.2          # new numbers and losses are redrawn at most 5 times a second
 LOSS_POINTS = 4000
@@ -216,6 +209,7 @@ class GanPanel(Panel):
         self.model_choice = {"digits": 0, "faces": 0}
         self.device_text = "starts with the panel"
         self.data_text = ""
+        self.batch_size = None
         self.step = 0
         self.images_seen = 0
         self.rate = 0.0
@@ -401,8 +395,7 @@ class GanPanel(Panel):
                                                           self.model_name) else None
         settings = gw.TrainSettings(
             model=self.model_name, overrides=dict(MODEL_OVERRIDES.get(self.model_name, {})),
-            data=self.dataset.source, batch_size=BATCH_SIZE, adam_beta1=ADAM_BETA1,
-            out_dir=str(self.run_dir),
+            data=self.dataset.source, batch_size=BATCH_SIZE, out_dir=str(self.run_dir),
             resume_from=resume, preview_seeds=self.seeds, preview_seconds=PREVIEW_SECONDS,
             busy=self.busy)
         worker.train(settings)
@@ -626,6 +619,7 @@ class GanPanel(Panel):
             self.step = event.step
             self.device_text = event.device
             self.data_text = f"{event.data_name} ({event.images:,} images)"
+            self.batch_size = event.batch_size
             self._say(f"Training {event.model} on {event.data_name}.", toast=False)
         elif isinstance(event, gw.Scored):
             if event.best_scores:
@@ -794,7 +788,7 @@ class GanPanel(Panel):
         y = 54
         for key, label, value, note in (
                 ("data", "Data", self.dataset.label, self._data_note()),
-                ("model", "Model", self.model_name, MODEL_NOTES.get(self.model_name, ""))):
+                ("model", "Model", self.model_name, self._model_note())):
             row = pygame.Rect(PAD - 6, y, inner + 12, 40)
             if mouse == ("row", key) and not self.busy_training:
                 pygame.draw.rect(img, theme.ROW_HOVER, row, border_radius=7)
@@ -925,6 +919,12 @@ class GanPanel(Panel):
     def _state_label(self) -> str:
         return {"off": "off", "starting": "starting", "idle": "ready", "loading": "loading",
                 "training": "training", "paused": "paused", "stopping": "stopping"}[self.state]
+
+    def _model_note(self) -> str:
+        note = MODEL_NOTES.get(self.model_name, "")
+        if self.batch_size and self.busy_training:
+            note = f"{note} · batches of {self.batch_size}"
+        return note
 
     def _data_note(self) -> str:
         if self.data_text and self.busy_training:

@@ -63,9 +63,8 @@ class TrainSettings:
 
     model: str | None = "mlp"
     overrides: dict = field(default_factory=dict)   # model settings, e.g. {"lr": 2e-4}
-    adam_beta1: float | None = None  # Adam's momentum for models trained with Adam (None: theirs)
     data: str = "digits"
-    batch_size: int = 64
+    batch_size: int | None = None   # None: the resumed run's, else the model's measured best
     seed: int = 0
     device: str | None = None
     out_dir: str | None = None
@@ -92,6 +91,7 @@ class Started:
     out_dir: str | None
     step: int
     image_shape: tuple
+    batch_size: int = 0
 
 
 @dataclass
@@ -434,15 +434,15 @@ class _Engine:
             raise ArtkitError(f"The panel trains image GANs; {name} learns {kind}. Pick mlp, "
                               f"conv or a conv-faces model.")
         data = load_data(kind, config, _data_source(kind, settings.data), notice=self._notice)
-        train_config = TrainConfig(batch_size=settings.batch_size, sample_seconds=60.0,
+        batch_size = settings.batch_size or (resume_state or {}).get("trainer", {}).get(
+            "batch_size") or (models.MODELS[name].batch_size if name in models.MODELS else 64)
+        train_config = TrainConfig(batch_size=int(batch_size), sample_seconds=60.0,
                                    score_seconds=settings.score_seconds,
                                    out_dir=settings.out_dir, threads=1)
         trainer = _PacedTrainer(config, data, train_config, device=settings.device,
                                 seed=settings.seed, on_event=self._on_event,
                                 notice=self._notice, model_name=name)
         trainer.busy = min(1.0, max(0.05, float(settings.busy)))
-        if settings.adam_beta1 is not None:
-            _set_adam_beta1(trainer.gan, settings.adam_beta1)
         if resume_state is not None:
             if resume_state.get("discriminator") is None or resume_state.get("g_optimizer") is None:
                 ckpt.load_weights(trainer.generator, resume_state["generator"], "generator",
@@ -459,7 +459,7 @@ class _Engine:
             self.stashes.clear()
         self.emit(Started(name, data.name, len(data), _describe(trainer.device),
                           settings.out_dir, trainer.step_count,
-                          tuple(trainer.generator.image_shape)))
+                          tuple(trainer.generator.image_shape), train_config.batch_size))
         self._preview(trainer)
         torch.set_num_threads(1)
         self.thread = threading.Thread(target=self._train, args=(trainer,), daemon=True,
@@ -654,17 +654,6 @@ def _paced_trainer_class():
 
 def _PacedTrainer(*args, **kwargs):
     return _paced_trainer_class()(*args, **kwargs)
-
-
-def _set_adam_beta1(gan, beta1: float) -> None:
-    """Use Adam's first-moment decay `beta1` for both networks (a resumed checkpoint brings its
-    own back with the optimiser state)."""
-    import torch
-
-    for optimizer in (gan.g_optimizer, gan.d_optimizer):
-        if isinstance(optimizer, torch.optim.Adam):
-            for group in optimizer.param_groups:
-                group["betas"] = (float(beta1), group["betas"][1])
 
 
 def _seed_latents(generator, seeds):
