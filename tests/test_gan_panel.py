@@ -47,10 +47,10 @@ def tiny_checkpoint(tmp_path_factory):
 def made(tmp_path):
     made = []
 
-    def make(mode="thread"):
+    def make(mode="thread", **options):
         session = PaintSession(SIZE, brush="dabs", seed=2)
         app = PaintApp(session, out_dir=tmp_path, fps=None, plugins=False)
-        panel = GanPanel(worker_mode=mode)
+        panel = GanPanel(worker_mode=mode, **options)
         app.add_panel(panel)
         app.run(max_frames=1)
         made.append(app)
@@ -125,7 +125,7 @@ def test_attach_registers_the_panel_and_drop_handlers(tmp_path):
 
 @pytest.mark.slow
 def test_train_pause_resume_paint_a_sample_and_stop(made):
-    app, panel = made()
+    app, panel = made(busy=1.0)
     show_and_train(app, panel)
     assert panel.preview.images.shape == (gw_count(), 28, 28)
     assert panel.device_text.startswith(("cpu", "cuda", "mps"))
@@ -168,7 +168,7 @@ def gw_count():
 
 @pytest.mark.slow
 def test_closing_the_app_mid_training_stops_cleanly_in_a_process(made):
-    app, panel = made(mode="process")
+    app, panel = made(mode="process", nice=0)  # the test shouldn't wait for a busy machine
     show_and_train(app, panel)
     worker, run_dir = panel.worker, panel.run_dir
     app.close()  # while a step is running
@@ -179,7 +179,7 @@ def test_closing_the_app_mid_training_stops_cleanly_in_a_process(made):
 
 
 def test_hiding_the_panel_stops_training_and_the_engine(made):
-    app, panel = made()
+    app, panel = made(busy=1.0)
     show_and_train(app, panel)
     worker = panel.worker
     press(app, key(pygame.K_g))

@@ -335,11 +335,6 @@ class GanWorker:
 
 def _engine_main(commands, events, nice: int = 0) -> None:
     """Entry point of the engine (a spawned process or a thread)."""
-    if nice and hasattr(os, "nice"):
-        try:
-            os.nice(nice)  # the paint window wins any fight for the CPU
-        except OSError:
-            pass
     emit = events.put
     try:
         import torch  # noqa: F401
@@ -347,7 +342,7 @@ def _engine_main(commands, events, nice: int = 0) -> None:
         emit(Failed(NO_TORCH, "start"))
         return
     try:
-        engine = _Engine(emit, in_process=isinstance(commands, queue.Queue))
+        engine = _Engine(emit, in_window_process=isinstance(commands, queue.Queue), nice=nice)
     except Exception as error:  # the engine could not even start: say so, don't hang the panel
         emit(Failed(f"The GAN engine could not start: {error}", "start"))
         return
@@ -355,12 +350,13 @@ def _engine_main(commands, events, nice: int = 0) -> None:
 
 
 class _Engine:
-    def __init__(self, emit, in_process: bool):
+    def __init__(self, emit, in_window_process: bool, nice: int = 0):
         from artkit.gan.device import describe, pick_device, use_threads
 
         use_threads(1)
         self.emit = emit
-        self.in_process = in_process  # a thread inside the UI's process: no parent to watch
+        self.in_window_process = in_window_process  # a thread of the window: no parent to watch
+        self.nice = nice              # applied when training starts (loading torch goes first)
         self.trainer = None
         self.thread: threading.Thread | None = None
         self.lock = threading.Lock()
@@ -379,7 +375,7 @@ class _Engine:
 
     # -- the loop ----------------------------------------------------------------------------
     def serve(self, commands) -> None:
-        parent = None if self.in_process else mp.parent_process()
+        parent = None if self.in_window_process else mp.parent_process()
         while True:
             try:
                 command = commands.get(timeout=0.5)
@@ -436,7 +432,11 @@ class _Engine:
         data = load_data(kind, config, _data_source(kind, settings.data), notice=self._notice)
         batch_size = settings.batch_size or (resume_state or {}).get("trainer", {}).get(
             "batch_size") or (models.MODELS[name].batch_size if name in models.MODELS else 64)
+        # Losses every ~512 images (at most every 100 steps): the chart and the ~1 s sample
+        # refresh (which rides on them) stay lively for small batches too.
+        log_every = max(1, min(100, round(512 / int(batch_size))))
         train_config = TrainConfig(batch_size=int(batch_size), sample_seconds=60.0,
+                                   log_every=log_every,
                                    score_seconds=settings.score_seconds,
                                    out_dir=settings.out_dir, threads=1)
         trainer = _PacedTrainer(config, data, train_config, device=settings.device,
@@ -462,9 +462,20 @@ class _Engine:
                           tuple(trainer.generator.image_shape), train_config.batch_size))
         self._preview(trainer)
         torch.set_num_threads(1)
+        self._lower_priority()
         self.thread = threading.Thread(target=self._train, args=(trainer,), daemon=True,
                                        name="artkit-gan-trainer")
         self.thread.start()
+
+    def _lower_priority(self) -> None:
+        """From the first training step on, the paint window wins any fight for the CPU (the
+        engine started at normal priority so that loading torch doesn't crawl)."""
+        if self.nice and not self.in_window_process and hasattr(os, "nice"):
+            try:
+                os.nice(self.nice)
+            except OSError:
+                pass
+            self.nice = 0  # once: os.nice adds up
 
     def _train(self, trainer) -> None:
         reason = "stopped"
