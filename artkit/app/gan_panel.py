@@ -49,10 +49,12 @@ MODEL_NOTES = {
     "conv-faces": "convolutional, grey, 32 px",
     "conv-faces-colour": "convolutional, colour, 32 px",
 }
-# The panel trains each model as `artkit gan train` does (its config and measured batch size);
-# BATCH_SIZE or MODEL_OVERRIDES could change that for the panel.
+# The panel trains each model as `artkit gan train` does: the GAN lab's config and its measured
+# batch size (8 for the MLPs: on the 5,000 bundled digits that covered all ten digits within a
+# minute, where batches of 32 reached five; bench/bench_panel.py --quality 60 --batch 32).
+# bench/bench_panel.py sets these two to compare other choices; None and {} mean "the lab's".
 BATCH_SIZE: int | None = None
-MODEL_OVERRIDES: dict = {}   # per-model setting changes for the panel (none are needed)
+MODEL_OVERRIDES: dict = {}
 PREVIEW_SECONDS = 1.0
 RENDER_EVERY_S = 0.2          # new numbers and losses are redrawn at most 5 times a second
 LOSS_POINTS = 4000

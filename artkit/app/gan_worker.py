@@ -4,11 +4,12 @@ The panel talks to a `GanWorker`. The worker runs an engine — the GAN lab's `T
 small command loop for sampling, saving and latent walks — either in a separate process (the
 default) or in a thread of the paint app's own process:
 
-- "process": a `multiprocessing` "spawn" child with one torch thread and a lower CPU priority
-  (nice 5). Commands go over one queue, events come back over another, as plain picklable
-  data (numpy arrays, numbers, text), so the window's process never imports torch. The trainer
-  gets its own core and the window keeps the GIL to itself: the painter's frame time is the
-  same with or without training (measured in bench/bench_panel.py).
+- "process": a `multiprocessing` "spawn" child with one torch thread which, once training
+  starts, takes the lowest CPU priority (nice 19): it trains on whatever CPU the window leaves,
+  a whole core on an idle two-core machine, and never delays a frame. Commands go over one
+  queue, events come back over another, as plain picklable data (numpy arrays, numbers,
+  text), so the window's process never imports torch and keeps the GIL to itself: the
+  painter's frame time is the same with or without training (bench/bench_panel.py).
 - "thread": the same engine in threads of the window's process. Cheaper to start, but the
   trainer's Python work competes with the frame loop for the GIL, so its steps are paced
   (`busy`, the share of wall time it may compute) to keep painting smooth.
