@@ -154,12 +154,25 @@ def test_train_pause_resume_paint_a_sample_and_stop(made):
     run_until(app, lambda: (panel.run_dir / "painted").is_dir(), what="the painted generator")
     assert open_source(spec, SIZE).hash == app.session.source.hash
 
+    press(app, click(panel.target_rect(("button", "save")).center))
+    run_until(app, lambda: any(panel.run_dir.glob("generator-step_*.pt")), what="Save G")
+    saved = next(panel.run_dir.glob("generator-step_*.pt"))
+    assert ckpt.load_generator(saved)[1]["model_name"] == "mlp"
+
     press(app, click(panel.target_rect(("button", "stop")).center))
     assert panel.state == "stopping"
     run_until(app, lambda: panel.state == "idle", what="training to stop")
-    assert (panel.run_dir / "best.pt").exists() and (panel.run_dir / "last.pt").exists()
-    assert panel.resume_from == str(panel.run_dir / "last.pt")
+    first_run = panel.run_dir
+    assert (first_run / "best.pt").exists() and (first_run / "last.pt").exists()
+    assert panel.resume_from == str(first_run / "last.pt")
     assert any("Training stopped" in m for m in app.toasts.messages)
+
+    # Train again: it continues from where it stopped (last.pt), in a new run folder.
+    stopped_at = ckpt.load_checkpoint(first_run / "last.pt")["step"]
+    press(app, key(pygame.K_t))
+    run_until(app, lambda: panel.state == "training" and panel.run_dir != first_run,
+              what="training to continue")
+    run_until(app, lambda: panel.step > stopped_at, what="steps after the resumed one")
 
 
 def gw_count():
@@ -219,6 +232,16 @@ def test_dropped_checkpoint_samples_paint_with_palettes(made, tiny_checkpoint):
     run_until(app, lambda: app.session.source_spec.endswith(",ember"), what="the palette")
     assert not np.allclose(app.session.source.rgb[..., 0], app.session.source.rgb[..., 2])
     assert app.session.log.meta["source"] == app.session.source_spec  # the log can reopen it
+
+
+def test_training_continues_a_generator_only_checkpoint(made, tiny_checkpoint):
+    app, panel = made(busy=1.0)
+    load(app, panel, tiny_checkpoint)
+    press(app, key(pygame.K_t))
+    run_until(app, lambda: panel.state == "training" and panel.step > 0,
+              what="training from the checkpoint")
+    assert any("only a generator" in m for m in app.toasts.messages)
+    assert panel.preview.images.shape[1:] == (28, 28)
 
 
 def test_a_wrong_checkpoint_is_explained_and_the_painting_kept(made, tmp_path):
