@@ -33,6 +33,7 @@ import pygame
 
 from artkit.app import gan_worker as gw
 from artkit.app import storage, theme
+from artkit.app.hits import HitMap
 from artkit.app.panels import Panel
 from artkit.errors import ArtkitError
 
@@ -242,7 +243,7 @@ class GanPanel(Panel):
         self._dirty = True
         self._stats_dirty = False  # new losses: redrawn at most every RENDER_EVERY_S
         self._rendered_at = 0.0
-        self._hits: list = []
+        self._hits = HitMap()
         self._text_cache: dict = {}
         self._hover = None
         self._pressed = False
@@ -728,17 +729,12 @@ class GanPanel(Panel):
         return True
 
     def _hit(self, pos):
-        for rect, target in self._hits:
-            if rect.collidepoint(pos):
-                return target
-        return None
+        found = self._hits.at(pos)
+        return found[1] if found else None
 
     def target_rect(self, target) -> pygame.Rect | None:
         """Screen rect of a clickable thing, e.g. ("button", "train") or ("sample", 3)."""
-        for rect, t in self._hits:
-            if t == target:
-                return rect.copy()
-        return None
+        return self._hits.rect_of(target)
 
     def _click(self, pos) -> None:
         target = self._hit(pos)
@@ -901,7 +897,7 @@ class GanPanel(Panel):
             self._button(img, rect, label, key, on, enabled, mouse == ("button", name),
                          swatch=self.palette if name == "palette" else None)
             hit(rect, ("button", name))
-        self._hits = hits
+        self._hits.replace(hits)
         return img
 
     def _text(self, surface, string, pos, size=14, colour=theme.TEXT, bold=False,

@@ -10,6 +10,7 @@ import numpy as np
 import pygame
 
 from artkit.app import theme
+from artkit.app.hits import HitMap
 
 WIDTH = 212
 PAD = 14
@@ -51,27 +52,25 @@ class Toolbar:
         self.rect = pygame.Rect(0, 0, WIDTH, MIN_HEIGHT)
         self._image = None
         self._state = None
-        self._hits: list[tuple[pygame.Rect, tuple]] = []  # in screen coordinates
+        self._hits = HitMap()
         self._thumb = None
         self._thumb_key = None
 
     # -- hit testing -------------------------------------------------------------------------
     def hit(self, pos):
         """("brush", name), ("action", name), ("size", fraction 0..1) or None at screen `pos`."""
-        for rect, target in self._hits:
-            if rect.collidepoint(pos):
-                if target[0] == "size":
-                    frac = (pos[0] - rect.left) / max(1, rect.width)
-                    return ("size", min(1.0, max(0.0, frac)))
-                return target
-        return None
+        found = self._hits.at(pos)
+        if found is None:
+            return None
+        rect, target = found
+        if target[0] == "size":
+            frac = (pos[0] - rect.left) / max(1, rect.width)
+            return ("size", min(1.0, max(0.0, frac)))
+        return target
 
     def target_rect(self, target) -> pygame.Rect | None:
         """Screen rect of a clickable thing, e.g. ("brush", "flow") or ("action", "save")."""
-        for rect, t in self._hits:
-            if t == target:
-                return rect.copy()
-        return None
+        return self._hits.rect_of(target)
 
     # -- drawing -----------------------------------------------------------------------------
     def set_source_thumbnail_from(self, source) -> None:
@@ -192,7 +191,7 @@ class Toolbar:
             img.blit(thumb, rect)
             pygame.draw.rect(img, theme.SIDEBAR_EDGE, rect.inflate(2, 2), 1)
             hit(rect, ("action", "overlay"))
-        self._hits = hits
+        self._hits.replace(hits)
         return img
 
     @staticmethod
