@@ -92,6 +92,15 @@ def test_conv_layer_sizes(size, channels, shapes):
     assert discriminator(torch.rand(2, channels, size, size)).shape == (2, 1)
 
 
+def test_conv_discriminator_learns_at_its_own_rate():
+    digits = models.build_gan(models.model_config("conv"))
+    assert digits.g_optimizer.param_groups[0]["lr"] == 0.0008
+    assert digits.d_optimizer.param_groups[0]["lr"] == 0.0004
+    assert digits.d_optimizer.param_groups[0]["betas"] == (0.5, 0.999)
+    faces = models.build_gan(models.model_config("conv-faces"))
+    assert faces.d_optimizer.param_groups[0]["lr"] == faces.g_optimizer.param_groups[0]["lr"]
+
+
 def test_bad_models_and_settings():
     with pytest.raises(ArtkitError, match="no model called"):
         models.model_config("gpt")

@@ -44,7 +44,9 @@ def register(subparsers) -> None:
     train.add_argument("--batch-size", type=int, default=None,
                        help="images per step (default: the model's, see `artkit gan models`; 1 "
                             "is the book's per-image training)")
-    train.add_argument("--lr", type=float, default=None, help="learning rate (default: the model's)")
+    train.add_argument("--lr", type=float, default=None,
+                       help="learning rate (default: the model's; for conv models the "
+                            "generator's, and the discriminator's keeps its ratio to it)")
     train.add_argument("--size", type=int, default=None,
                        help="image size for conv models: 28, 32 or 64")
     train.add_argument("--colour", action="store_true", help="colour faces (conv models)")
@@ -125,6 +127,8 @@ def _apply_overrides(config, args):
         if not args.lr > 0:
             raise ArtkitError(f"--lr must be more than 0, not {args.lr}.")
         changes["lr"] = args.lr
+        if getattr(config, "d_lr", None) is not None:  # keep the discriminator's ratio
+            changes["d_lr"] = config.d_lr * args.lr / config.lr
     if args.size is not None or args.colour:
         if config.kind != "conv":
             raise ArtkitError("--size and --colour are for the conv models; try --model conv-faces.")

@@ -14,7 +14,8 @@ continues exactly as if it had never stopped: the checkpoint carries the weights
 states, data order and every RNG state (torch, numpy, python, the trainer's own).
 
 For a GUI: run `trainer.run(minutes=...)` in a thread (`start_thread`), read `trainer.events`
-(a `queue.Queue` of `LossEvent`, `SamplesEvent`, `ScoreEvent`, `DoneEvent`) or pass
+(a `queue.Queue` of `LossEvent`, `SamplesEvent`, `ScoreEvent`, `DoneEvent`; it keeps the
+newest 1000 when nobody reads it) or pass
 `on_event`, and call `pause()`, `resume()` or `request_stop()` from the UI thread. Stopping
 is clean: the current step finishes, then last.pt is written and a `DoneEvent` is sent.
 """
@@ -44,6 +45,7 @@ from artkit.gan import models
 from artkit.gan.device import pick_device, use_threads
 from artkit.gan.sample import save_grid, to_numpy_images
 
+EVENT_QUEUE_SIZE = 1000
 LOSS_COLUMNS = ("step", "images_seen", "d_real", "d_fake", "g", "images_per_s")
 
 
@@ -157,7 +159,9 @@ class Trainer:
         self.seed = int(seed)
         self.notice = notice
         self.on_event = on_event
-        self.events: queue.Queue = queue.Queue()
+        # Bounded, dropping the oldest when full, so a run nobody listens to cannot grow
+        # without limit.
+        self.events: queue.Queue = queue.Queue(maxsize=EVENT_QUEUE_SIZE)
 
         _seed_everything(self.seed)
         self.gan = models.build_gan(self.model_config, self.device)
@@ -552,7 +556,15 @@ class Trainer:
     # ------------------------------------------------------------------ events and progress
 
     def _emit(self, event) -> None:
-        self.events.put(event)
+        while True:
+            try:
+                self.events.put_nowait(event)
+                break
+            except queue.Full:
+                try:
+                    self.events.get_nowait()
+                except queue.Empty:
+                    pass
         if self.on_event is not None:
             self.on_event(event)
 
