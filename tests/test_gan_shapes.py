@@ -184,7 +184,7 @@ def _cli():
     (["shapes", "--input", "3", "--kernel", "2", "--stride", "2", "--transposed"], ["3 -> 6"]),
     (["shapes", "--input", "32x24", "--kernel", "4", "--stride", "2", "--padding", "1"],
      ["32x24 -> 16x12"]),
-    (["shapes", "--model", "conv"], ["ConvTranspose2d 64->32 k4 s2 p1", "formula agrees"]),
+    (["shapes", "--model", "conv"], ["ConvTranspose2d 16->1 k4 s2 p1", "(N, 1, 28, 28)", "formula agrees"]),
 ])
 def test_shapes_command(argv, expected, capsys):
     args = _cli().parse_args(argv)
