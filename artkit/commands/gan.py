@@ -7,7 +7,6 @@ imported inside the command functions only, so `artkit --help` stays fast and to
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from artkit.commands import gan_metrics, gan_theory
@@ -172,7 +171,7 @@ def _train_part1(config, args) -> int:
 
 
 def _train_gan(name, config, args, resumed) -> int:
-    from artkit.gan import models, train
+    from artkit.gan import train
     from artkit.gan.device import describe, pick_device, use_threads
 
     use_threads(args.threads)

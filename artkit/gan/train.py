@@ -23,7 +23,6 @@ is clean: the current step finishes, then last.pt is written and a `DoneEvent` i
 from __future__ import annotations
 
 import csv
-import dataclasses
 import math
 import queue
 import random
@@ -43,7 +42,7 @@ from artkit.gan import checkpoint as ckpt
 from artkit.gan import data as gan_data
 from artkit.gan import models
 from artkit.gan.device import pick_device, use_threads
-from artkit.gan.sample import save_grid, to_numpy_images
+from artkit.gan.sample import sample_images, save_grid, to_numpy_images
 
 EVENT_QUEUE_SIZE = 1000
 LOSS_COLUMNS = ("step", "images_seen", "d_real", "d_fake", "g", "images_per_s")
@@ -416,8 +415,6 @@ class Trainer:
     def _score(self) -> None:
         if self.score_fn is None:
             return
-        from artkit.gan.sample import sample_images
-
         images = sample_images(self.generator, self.config.n_score, seed=self.seed + 2)
         scores = {key: _plain(value) for key, value in dict(self.score_fn(images)).items()}
         is_best = not self.best_scores or better(scores, self.best_scores)
