@@ -82,7 +82,7 @@ def test_the_reporter_can_be_swapped_and_restored():
 
 
 def test_console_reporter_prints_once(capsys):
-    friendly.ConsoleReporter().report(Problem("runtime", "something broke", path="/x/y/sketch.py"))
+    friendly.ConsoleReporter().report(Problem("runtime", "something broke", path="sketches/sketch.py"))
     err = capsys.readouterr().err
     assert "sketch.py: something broke" in err
 

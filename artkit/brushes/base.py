@@ -14,6 +14,7 @@ the app changes (mouse wheel, [ and ]) and every brush scales its geometry with 
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import math
 from typing import ClassVar
@@ -26,7 +27,7 @@ __all__ = ["Brush", "resample_path", "to_rgba", "scatter"]
 
 
 @dataclasses.dataclass
-class Brush:
+class Brush(abc.ABC):
     name: ClassVar[str] = "brush"
     summary: ClassVar[str] = ""
     # The size at which the other parameters are given; marks scale by size / base_size.
@@ -53,14 +54,15 @@ class Brush:
         centres = rng.uniform((0, 0), (source.width, source.height), (n, 2)).astype(np.float32)
         return self.touch(source, centres, rng, None)
 
+    @abc.abstractmethod
     def touch(self, source, centres: np.ndarray, rng: np.random.Generator,
               headings: np.ndarray | None) -> Strokes:
         """The marks for touches at `centres` (M, 2); `headings` (M,) radians of the hand's
         movement there, or None when unknown (autopaint, a pointer held still)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def empty(self) -> Strokes:
-        raise NotImplementedError
+        """No marks, of this brush's kind."""
 
     # -- shared facts -----------------------------------------------------------------------
     @property

@@ -4,6 +4,7 @@ its middle (lines of a clump that share a colour are drawn as one path)."""
 
 from __future__ import annotations
 
+import abc
 import dataclasses
 import math
 
@@ -55,9 +56,9 @@ class LineClumpBrush(Brush):
     def empty(self) -> Strokes:
         return Strokes.empty(LINE)
 
+    @abc.abstractmethod
     def segments(self, centres, rng, headings) -> np.ndarray:
         """(M, count, 2, 2) line segments for touches at centres."""
-        raise NotImplementedError
 
     def colour_lines(self, source, segs, rng) -> tuple[np.ndarray, np.ndarray]:
         """The segments (possibly reordered within each clump) and their (M, count, 4)
