@@ -8,8 +8,9 @@ Speed: training images per second (one full GAN step: D on real, D on generated,
 MLP and conv digit GANs at each batch size, with the ratio to batch 1 measured in the same run,
 on the CPU (one torch thread, as artkit trains) and on the best accelerator when there is one.
 
-Quality: each model trains on the 5000 bundled real MNIST digits (batch 64, seed 0) and is
-scored about every 10 seconds with artkit's MNIST classifier; at each time mark the best
+Quality: each model trains on the 5000 bundled real MNIST digits (at the batch size
+`artkit gan train` uses for it) and is scored every 10 seconds of training with artkit's MNIST
+classifier; at each time mark the best
 generator so far (lowest Fréchet distance) is reported: classes covered, KL to uniform,
 Fréchet distance, inception score. Scoring time counts inside the budget, as it does in
 `artkit gan train`. Timings depend on what else the machine is doing: note the load.
@@ -26,6 +27,7 @@ import torch
 
 from artkit.gan import data as gan_data
 from artkit.gan.device import describe, pick_device, use_threads
+from artkit.gan.models import MODELS as MODEL_SPECS
 from artkit.gan.train import TrainConfig, Trainer
 
 MODELS = ("mlp", "conv")
@@ -39,6 +41,7 @@ def main(argv=None) -> int:
     parser.add_argument("--batches", default="1,64,128", help="batch sizes for --speed")
     parser.add_argument("--seconds", type=float, default=4.0, help="timing per speed point (default 4)")
     parser.add_argument("--minutes", default="1,2,5", help="time marks for --quality (default 1,2,5)")
+    parser.add_argument("--seed", type=int, default=0, help="seed for --quality (default 0)")
     parser.add_argument("--device", default=None,
                         help="quality runs on this device (default: the best available); speed "
                              "always measures the CPU too")
@@ -61,7 +64,7 @@ def main(argv=None) -> int:
     if args.quality:
         marks = sorted(float(m) for m in args.minutes.split(","))
         for name in models:
-            quality(name, digits, marks, pick_device(args.device))
+            quality(name, digits, marks, pick_device(args.device), args.seed)
     return 0
 
 
@@ -97,14 +100,14 @@ def images_per_second(name, digits, batch, device, seconds: float) -> float:
     return steps * batch / (time.perf_counter() - started)
 
 
-def quality(name, digits, marks, device) -> None:
-    """Train one model up to the last mark, reporting the best generator at each mark."""
-    probe = images_per_second(name, digits, 64, device, 2.0)
-    score_every = max(1, round(probe * 10 / 64))  # about one score per 10 s of training
-    config = TrainConfig(batch_size=64, score_every=score_every, sample_every=10**12, threads=1)
-    trainer = Trainer(name, digits, config, device=device, seed=0, notice=lambda message: None)
-    print(f"\nQuality of {name} on the 5k bundled digits, {describe(device)}, batch 64, "
-          f"scored every {score_every * 64:,} images on 1000 samples (best so far at each mark)")
+def quality(name, digits, marks, device, seed: int) -> None:
+    """Train one model (at its registered batch size) up to the last mark, reporting the best
+    generator at each mark."""
+    batch = MODEL_SPECS[name].batch_size
+    config = TrainConfig(batch_size=batch, score_seconds=10, sample_every=10**12, threads=1)
+    trainer = Trainer(name, digits, config, device=device, seed=seed, notice=lambda message: None)
+    print(f"\nQuality of {name} on the 5k bundled digits, {describe(device)}, batch {batch}, "
+          f"seed {seed}, scored every 10 s on 1000 samples (best so far at each mark)")
     print(f"{'minutes':>7} {'images':>10} {'best at':>9} {'classes':>7} {'KL':>6} {'Frechet':>8} "
           f"{'IS':>5} {'scores':>6}   latest: classes Frechet")
     done = 0.0

@@ -20,13 +20,13 @@ def test_each_model_maps_latents_to_images_and_images_to_probabilities(name):
     torch.manual_seed(0)
     gan = models.build_gan(models.model_config(name))
     generator = gan.generator
-    z = generator.sample_latent(5, torch.Generator().manual_seed(0))
-    assert z.shape == (5, generator.latent_dim)
+    z = generator.sample_latent(6, torch.Generator().manual_seed(0))
+    assert z.shape == (6, generator.latent_dim)
     images = generator.generate(z)
-    assert images.shape == (5, *generator.image_shape)
+    assert images.shape == (6, *generator.image_shape)
     assert 0.0 <= images.min() and images.max() <= 1.0
     verdict = gan.discriminator(images)
-    assert verdict.shape == (5, 1) and 0.0 <= verdict.min() and verdict.max() <= 1.0
+    assert verdict.shape == (6, 1) and 0.0 <= verdict.min() and verdict.max() <= 1.0
 
 
 def linear_sizes(module: nn.Module) -> list:
@@ -42,10 +42,10 @@ def test_the_books_layer_sizes():
     assert isinstance(pattern.g_optimizer, torch.optim.SGD)
     assert torch.equal(pattern.generator.sample_latent(2), torch.full((2, 1), 0.5))
 
-    for name in ("mlp-naive", "mlp"):
+    for name, pixels in (("mlp-naive", 784), ("mlp", 2 * 784)):  # mlp's D sees pairs
         gan = models.build_gan(models.model_config(name))
         assert linear_sizes(gan.generator) == [(100, 200), (200, 784)]
-        assert linear_sizes(gan.discriminator) == [(784, 200), (200, 1)]
+        assert linear_sizes(gan.discriminator) == [(pixels, 200), (200, 1)]
 
 
 def layer_types(module):
@@ -94,12 +94,19 @@ def test_conv_layer_sizes(size, channels, shapes):
 
 def test_conv_discriminator_learns_at_its_own_rate():
     digits = models.build_gan(models.model_config("conv"))
-    assert digits.g_optimizer.param_groups[0]["lr"] == 0.0008
-    assert digits.d_optimizer.param_groups[0]["lr"] == 0.0004
+    assert digits.d_optimizer.param_groups[0]["lr"] == \
+        digits.g_optimizer.param_groups[0]["lr"] / 2
     assert digits.d_optimizer.param_groups[0]["betas"] == (0.5, 0.999)
     faces = models.build_gan(models.model_config("conv-faces"))
     assert faces.d_optimizer.param_groups[0]["lr"] == faces.g_optimizer.param_groups[0]["lr"]
 
+
+def test_discriminator_batchnorm_is_a_setting():
+    def norms(config):
+        return sum(isinstance(m, torch.nn.BatchNorm2d) for m in models.build_discriminator(config).modules())
+
+    assert norms(models.model_config("conv")) == 0
+    assert norms(models.model_config("conv-faces")) == 2  # every layer but the first
 
 def test_bad_models_and_settings():
     with pytest.raises(ArtkitError, match="no model called"):
@@ -122,3 +129,24 @@ def test_configs_round_trip_through_plain_dicts():
         assert models.config_from_dict(plain) == config
     with pytest.raises(ArtkitError, match="unknown model kind"):
         models.config_from_dict({"kind": "transformer"})
+
+
+def test_a_packed_discriminator_judges_images_in_pairs():
+    config = models.model_config("mlp")
+    assert config.pack == 2
+    discriminator = models.build_discriminator(config)
+    images = torch.rand(6, 1, 28, 28)
+    verdicts = discriminator(images)
+    assert verdicts.shape == (6, 1)
+    assert torch.equal(verdicts[0::2], verdicts[1::2])  # one verdict per pair
+    swapped = images[[1, 0, 2, 3, 4, 5]]  # the order inside a pair matters, as in PacGAN
+    assert not torch.equal(discriminator(swapped)[:2], verdicts[:2])
+    with pytest.raises(ArtkitError, match="pairs"):
+        discriminator(images[:5])
+
+
+def test_a_batch_that_does_not_split_into_pairs_is_refused():
+    from artkit.gan.train import TrainConfig, Trainer
+
+    with pytest.raises(ArtkitError, match="multiple of 2, not 7"):
+        Trainer("mlp", config=TrainConfig(batch_size=7), score_fn=False, notice=lambda m: None)

@@ -33,8 +33,10 @@ def quiet(**settings):
 
 
 def weights(trainer):
+    averaged = trainer.averaged.state_dict() if trainer.averaged is not None else {}
     return {**{f"G.{k}": v for k, v in trainer.generator.state_dict().items()},
-            **{f"D.{k}": v for k, v in trainer.discriminator.state_dict().items()}}
+            **{f"D.{k}": v for k, v in trainer.discriminator.state_dict().items()},
+            **{f"average.{k}": v for k, v in averaged.items()}}
 
 
 def no_scores(_images):
@@ -79,7 +81,8 @@ def test_same_seed_same_weights_other_seed_different(few_digits):
 
 
 @pytest.mark.parametrize("config", [models.model_config("mlp", hidden=16),
-                                    models.ConvGANConfig(width=4)])
+                                    models.ConvGANConfig(width=4),  # with a weight average
+                                    models.ConvGANConfig(width=4, d_batchnorm=True, ema=0.0)])
 def test_resuming_continues_exactly_as_if_never_stopped(tmp_path, few_digits, config):
     settings = quiet(batch_size=16)  # 250 digits: epochs end mid-run and the order is redrawn
     straight = Trainer(config, few_digits, settings, seed=1, score_fn=no_scores)
@@ -97,6 +100,48 @@ def test_resuming_continues_exactly_as_if_never_stopped(tmp_path, few_digits, co
     assert second.images_seen == straight.images_seen
     expected, got = weights(straight), weights(second)
     assert all(torch.equal(expected[k], got[k]) for k in expected)
+
+
+def test_the_averaged_generator_samples_and_is_saved(tmp_path, few_digits):
+    trainer = Trainer(models.ConvGANConfig(width=4), few_digits, quiet(batch_size=16), seed=2,
+                      score_fn=no_scores)
+    trainer.run(steps=30)
+    average, trained = trainer.averaged.state_dict(), trainer.generator.state_dict()
+    assert trainer.sampler is trainer.averaged
+    weight = "project.0.weight"
+    assert not torch.equal(average[weight], trained[weight])
+    assert torch.equal(average["project.1.running_mean"], trained["project.1.running_mean"])
+
+    path = trainer.save_checkpoint(tmp_path / "last.pt")
+    generator, _ = checkpoint.load_generator(path)
+    assert torch.equal(generator.state_dict()[weight], average[weight])
+    fresh = Trainer(models.ConvGANConfig(width=4), few_digits, quiet(batch_size=16), seed=2,
+                    score_fn=no_scores)
+    fresh.restore(path)
+    assert torch.equal(fresh.generator.state_dict()[weight], trained[weight])
+
+
+def test_the_average_moves_a_tenth_of_the_way_at_first_then_by_one_minus_ema(few_digits):
+    trainer = Trainer(models.ConvGANConfig(width=4), few_digits, quiet(batch_size=16), seed=2,
+                      score_fn=no_scores)
+    weight = "project.0.weight"
+    start = trainer.averaged.state_dict()[weight].clone()
+    trainer.step()  # step 0: decay (1 + 0) / (10 + 0) = 0.1, so 90 % of the way to G
+    trained = trainer.generator.state_dict()[weight]
+    assert torch.allclose(trainer.averaged.state_dict()[weight], 0.1 * start + 0.9 * trained)
+
+    trainer.step_count = 100_000  # long after the warm-up the decay is the model's ema
+    before = trainer.averaged.state_dict()[weight].clone()
+    trainer.step()
+    trained = trainer.generator.state_dict()[weight]
+    assert torch.allclose(trainer.averaged.state_dict()[weight], 0.999 * before + 0.001 * trained)
+
+
+def test_conv_checkpoints_from_before_the_new_settings_still_load():
+    saved = models.config_to_dict(models.ConvGANConfig())
+    del saved["d_batchnorm"], saved["ema"]
+    config = models.config_from_dict(saved)
+    assert config.d_batchnorm is True and config.ema == 0.0
 
 
 def test_run_writes_grids_losses_and_keeps_the_best(tmp_path, few_digits):

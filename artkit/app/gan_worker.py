@@ -446,8 +446,8 @@ class _Engine:
         trainer.busy = min(1.0, max(0.05, float(settings.busy)))
         if resume_state is not None:
             if resume_state.get("discriminator") is None or resume_state.get("g_optimizer") is None:
-                ckpt.load_weights(trainer.generator, resume_state["generator"], "generator",
-                                  os.path.basename(settings.resume_from))
+                trainer.start_from_generator(resume_state["generator"],
+                                             os.path.basename(settings.resume_from))
                 self._notice("That checkpoint holds only a generator: training goes on from it "
                              "with a fresh discriminator.")
             else:
@@ -522,7 +522,7 @@ class _Engine:
         with self.lock:
             latents = self.preview_latents
             seeds = self.seeds
-        state = {k: v.detach().to("cpu", copy=True) for k, v in trainer.generator.state_dict().items()}
+        state = {k: v.detach().to("cpu", copy=True) for k, v in trainer.sampler.state_dict().items()}
         # Samples are drawn on the CPU from the copy, whatever device trains: then a sample
         # picked from the grid is exactly what its `gan:` spec reopens from the saved copy.
         if self.preview_generator is None or self.preview_config is not self.config:

@@ -203,7 +203,7 @@ def _train_gan(name, config, args, resumed) -> int:
     elif trainer.score_fn is None:
         print("no scores for this data, so best.pt is the last generator")
     if config.kind == "pattern":
-        values = trainer.generator.generate(trainer.fixed_latents[:1]).flatten().tolist()
+        values = trainer.sampler.generate(trainer.fixed_latents[:1]).flatten().tolist()
         print("generator output: " + " ".join(f"{v:.3f}" for v in values) + " (aim: 1 0 1 0)")
     grids = sorted((out / "samples").glob("step_*.png"))
     print("wrote " + ", ".join(str(p) for p in result.paths) +

@@ -121,7 +121,7 @@ def run_ablation(names, *, minutes: float, out_dir, seed: int = 0, device=None, 
         trainer = Trainer(variant_config(name), digits, config, device=device, seed=seed,
                           notice=notice, model_name=f"mlp-{name}")
         result = trainer.run(minutes=minutes)
-        generator = trainer.generator
+        generator = trainer.sampler
         if trainer.best_generator_state is not None:
             generator = models.build_generator(trainer.model_config)
             generator.load_state_dict(trainer.best_generator_state)

@@ -22,6 +22,7 @@ is clean: the current step finishes, then last.pt is written and a `DoneEvent` i
 
 from __future__ import annotations
 
+import copy
 import csv
 import math
 import queue
@@ -154,6 +155,11 @@ class Trainer:
         else:
             self.model_config = model
             self.model_name = model_name or models.model_name_for(model)
+        pack = getattr(self.model_config, "pack", 1)
+        if self.config.batch_size % pack:
+            raise ArtkitError(f"the {self.model_name} model's discriminator judges images in "
+                              f"{models.groups_of(pack)}, so the batch size must be a multiple of "
+                              f"{pack}, not {self.config.batch_size}.")
         self.device = pick_device(device) if not isinstance(device, torch.device) else device
         self.seed = int(seed)
         self.notice = notice
@@ -165,6 +171,9 @@ class Trainer:
         _seed_everything(self.seed)
         self.gan = models.build_gan(self.model_config, self.device)
         self.generator, self.discriminator = self.gan.generator, self.gan.discriminator
+        # The weight-averaged generator (models with `ema`), which samples, is scored and saved.
+        self.averaged = (copy.deepcopy(self.generator).requires_grad_(False)
+                         if getattr(self.model_config, "ema", 0) else None)
         self.data = self._prepare_data(data)
         # The trainer's own RNG (CPU, so runs repeat on any device) draws data order and latents.
         self.rng = torch.Generator().manual_seed(self.seed)
@@ -293,6 +302,8 @@ class Trainer:
         loss_g = gan.loss_fn(D(G(G.sample_latent(batch, self.rng).to(self.device))), ones)
         loss_g.backward()
         gan.g_optimizer.step()
+        if self.averaged is not None:
+            self._update_average()
 
         losses = torch.stack([loss_real.detach(), loss_fake.detach(), loss_g.detach()])
         self._loss_sum += losses
@@ -301,6 +312,28 @@ class Trainer:
         self.images_seen += batch
         self._step_seconds += time.perf_counter() - started
         return tuple(losses.tolist())
+
+    @property
+    def sampler(self):
+        """The generator whose images count: the weight average when the model keeps one."""
+        return self.averaged if self.averaged is not None else self.generator
+
+    @torch.no_grad()
+    def _update_average(self) -> None:
+        # Early on the average follows closely (decay (1+t)/(10+t)), so the first grids
+        # already show what G learned; later it remembers about 1/(1-ema) steps. BatchNorm's
+        # statistics are running averages already: they are copied.
+        decay = min(self.model_config.ema, (1 + self.step_count) / (10 + self.step_count))
+        for average, trained in zip(self.averaged.parameters(), self.generator.parameters()):
+            average.lerp_(trained, 1 - decay)
+        for average, trained in zip(self.averaged.buffers(), self.generator.buffers()):
+            average.copy_(trained)
+
+    def start_from_generator(self, state: dict, source: str) -> None:
+        """Begin from a saved generator's weights (with a fresh discriminator)."""
+        ckpt.load_weights(self.generator, state, "generator", source)
+        if self.averaged is not None:
+            self.averaged.load_state_dict(self.generator.state_dict())
 
     def _next_batch(self, n: int) -> torch.Tensor:
         if isinstance(self.data, gan_data.PatternData):
@@ -405,7 +438,7 @@ class Trainer:
         self._progress(event)
 
     def _samples(self) -> None:
-        images = to_numpy_images(self.generator.generate(self.fixed_latents))
+        images = to_numpy_images(self.sampler.generate(self.fixed_latents))
         self._last_samples_step = self.step_count
         self._emit(SamplesEvent(self.step_count, images))
         if self.config.out_dir:
@@ -415,7 +448,7 @@ class Trainer:
     def _score(self) -> None:
         if self.score_fn is None:
             return
-        images = sample_images(self.generator, self.config.n_score, seed=self.seed + 2)
+        images = sample_images(self.sampler, self.config.n_score, seed=self.seed + 2)
         scores = {key: _plain(value) for key, value in dict(self.score_fn(images)).items()}
         is_best = not self.best_scores or better(scores, self.best_scores)
         self.score_history.append({"step": self.step_count, "images_seen": self.images_seen,
@@ -423,7 +456,7 @@ class Trainer:
         if is_best:
             self.best_scores, self.best_step = scores, self.step_count
             self.best_generator_state = {key: value.detach().cpu().clone()
-                                         for key, value in self.generator.state_dict().items()}
+                                         for key, value in self.sampler.state_dict().items()}
             self._save("best.pt")
         self._emit(ScoreEvent(self.step_count, scores, is_best))
 
@@ -504,9 +537,11 @@ class Trainer:
             "best_generator": self.best_generator_state,
             "rng": _rng_states(self.rng),
         }
+        if self.averaged is not None:  # "generator" is the average: what sampling wants
+            trainer_state["trained_generator"] = self.generator.state_dict()
         return ckpt.save_checkpoint(
             path, model_name=self.model_name, config=self.model_config,
-            generator=self.generator, discriminator=self.discriminator,
+            generator=self.sampler, discriminator=self.discriminator,
             g_optimizer=self.gan.g_optimizer, d_optimizer=self.gan.d_optimizer,
             step=self.step_count, images_seen=self.images_seen,
             scores=self.score_history[-1] if self.score_history else {}, trainer=trainer_state)
@@ -517,10 +552,13 @@ class Trainer:
         it had never stopped (with the same batch size, on the CPU)."""
         state = ckpt.load_checkpoint(path)
         name = Path(path).name
-        ckpt.load_weights(self.generator, state["generator"], "generator", name)
         if state.get("discriminator") is None or state.get("g_optimizer") is None:
             raise ArtkitError(f"{name} holds only a generator, so training cannot resume from "
                               "it; use last.pt from the training folder.")
+        trainer = state.get("trainer") or {}
+        self.start_from_generator(trainer.get("trained_generator", state["generator"]), name)
+        if self.averaged is not None:
+            ckpt.load_weights(self.averaged, state["generator"], "generator", name)
         ckpt.load_weights(self.discriminator, state["discriminator"], "discriminator", name)
         try:
             self.gan.g_optimizer.load_state_dict(state["g_optimizer"])
@@ -530,7 +568,6 @@ class Trainer:
                               "asked for; resume with the same --model.") from None
         self.step_count = int(state["step"])
         self.images_seen = int(state["images_seen"])
-        trainer = state.get("trainer") or {}
         if trainer.get("batch_size", self.config.batch_size) != self.config.batch_size:
             self.notice(f"Resuming with batch size {self.config.batch_size} (the checkpoint "
                         f"used {trainer['batch_size']}); the run will not repeat exactly.")
