@@ -278,6 +278,23 @@ def test_journal_and_resume_restore_identical_pixels(tmp_path):
     assert not changed(resumed.canvas.pixels()).any()
 
 
+def test_resume_brings_back_each_brushs_size(tmp_path):
+    journal = tmp_path / "session.strokes"
+    session = PaintSession((200, 150), seed=1)
+    session.journal_to(journal)
+    first, second = list(BRUSHES)[0], list(BRUSHES)[3]
+    for name, px in ((first, 37.0), (second, 12.5)):
+        session.select_brush(name)
+        session.brush_size = px
+        session.begin_gesture()
+        session.paint(line(20, 20, 180, 130))
+        session.end_gesture()
+    resumed, _ = PaintSession.resume(journal)
+    assert (resumed.brush_name, resumed.brush_size) == (second, 12.5)
+    resumed.select_brush(first)
+    assert resumed.brush_size == 37.0
+
+
 def test_a_journal_that_cannot_be_written_is_reported_once(tmp_path, capsys):
     import errno
 

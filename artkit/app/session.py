@@ -115,6 +115,7 @@ class PaintSession:
         session = cls(log.size, source, brush=brush,
                       seed=meta.get("seed"), background=meta.get("background", PAPER),
                       source_spec=spec, log=log)
+        session._restore_brush_sizes(meta.get("brush_sizes"))
         session.replay_all()
         return session, notice
 
@@ -175,6 +176,16 @@ class PaintSession:
     def brush_size(self, px: float) -> None:
         self.brush.size = float(min(SIZE_MAX, max(SIZE_MIN, px)))
 
+    def _restore_brush_sizes(self, sizes) -> None:
+        """Give each brush the size it last painted with (from the log's meta), without
+        selecting it: unknown names and non-numbers are skipped."""
+        from artkit.brushes import BRUSHES, make_brush
+
+        for name, px in (sizes if isinstance(sizes, dict) else {}).items():
+            if name in BRUSHES and isinstance(px, (int, float)) and np.isfinite(px):
+                brush = self._brushes.setdefault(name, make_brush(name))
+                brush.size = float(min(SIZE_MAX, max(SIZE_MIN, px)))
+
     # -- painting --------------------------------------------------------------------------
     @property
     def painting(self) -> bool:
@@ -183,8 +194,12 @@ class PaintSession:
 
     def begin_gesture(self) -> None:
         self.end_gesture()
-        if self.log.meta.get("brush") != self.brush_name:
-            self.log.update_meta(brush=self.brush_name)
+        # The journal remembers the brush and each brush's size, so --resume brings them back.
+        sizes = self.log.meta.get("brush_sizes") or {}
+        size = round(self.brush_size, 2)
+        if self.log.meta.get("brush") != self.brush_name or sizes.get(self.brush_name) != size:
+            self.log.update_meta(brush=self.brush_name,
+                                 brush_sizes={**sizes, self.brush_name: size})
         self.log.begin_gesture()
 
     def paint(self, path) -> int:
