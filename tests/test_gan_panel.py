@@ -109,6 +109,17 @@ def test_g_shows_the_panel_beside_the_canvas_and_hides_it(made):
     assert ("G", panel.help_line[1]) in app.help_lines()
 
 
+def test_an_unchanged_panel_is_not_redrawn_each_frame(made):
+    app, panel = made()
+    press(app, key(pygame.K_g))
+    app.draw()  # whatever was pending is drawn now
+    assert panel.rect not in app.draw()  # an idle panel costs no blit
+    panel._dirty = True  # something new to show, as when samples or a message arrive
+    assert panel.rect in app.draw()
+    assert panel.rect not in app.draw()
+    assert panel.draw(app.screen, force=True)  # a full redraw draws it whatever
+
+
 def test_attach_registers_the_panel_and_drop_handlers(tmp_path):
     session = PaintSession(SIZE, seed=1)
     app = PaintApp(session, out_dir=tmp_path, fps=None)  # plugins on: gan_panel.attach runs

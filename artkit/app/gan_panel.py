@@ -754,15 +754,18 @@ class GanPanel(Panel):
             self._say(str(error), "error")
 
     # -- drawing -----------------------------------------------------------------------------
-    def draw(self, screen: pygame.Surface) -> None:
+    def draw(self, screen: pygame.Surface, force: bool = False) -> bool:
         now = time.perf_counter()
         stale = self._image is None or self._image.get_size() != self.rect.size
-        if stale or self._dirty or (self._stats_dirty and
-                                    now - self._rendered_at >= RENDER_EVERY_S):
+        changed = stale or self._dirty or (self._stats_dirty and
+                                           now - self._rendered_at >= RENDER_EVERY_S)
+        if changed:
             self._image = self._render()
             self._rendered_at = now
             self._dirty = self._stats_dirty = False
-        screen.blit(self._image, self.rect)
+        if changed or force:
+            screen.blit(self._image, self.rect)
+        return changed or force
 
     def _render(self) -> pygame.Surface:
         w, h = self.rect.size

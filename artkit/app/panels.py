@@ -38,8 +38,11 @@ class Panel:
     def update(self, dt: float) -> None:
         """Advance by `dt` seconds (called every frame, visible or not)."""
 
-    def draw(self, screen: pygame.Surface) -> None:
-        """Draw into `self.rect` on `screen` (called only while visible)."""
+    def draw(self, screen: pygame.Surface, force: bool = False) -> bool:
+        """Draw into `self.rect` on `screen` (called every frame while visible). Return False
+        to say nothing changed since the last frame and nothing was drawn (the screen keeps
+        what it shows); when `force` is True the whole window is being redrawn: draw all."""
+        return True
 
     def close(self) -> None:
         """Release resources (threads, files) when the app quits."""
