@@ -456,8 +456,9 @@ class _Panel(Panel):
     def update(self, dt):
         self.updates += 1
 
-    def draw(self, screen):
+    def draw(self, screen, force=False):
         screen.fill((10, 200, 10), self.rect)
+        return True
 
 
 def test_side_panels_plug_in(tmp_path):
