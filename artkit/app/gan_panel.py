@@ -36,6 +36,7 @@ from artkit.app import storage, theme
 from artkit.app.hits import HitMap
 from artkit.app.panels import Panel
 from artkit.errors import ArtkitError
+from artkit.gan.text import kilo
 
 PANEL_WIDTH = 344
 PAD = 16
@@ -822,7 +823,7 @@ class GanPanel(Panel):
         # numbers
         third = inner // 3
         cols = ((PAD, "Step", f"{self.step:,}"),
-                (PAD + third, "Images/s", _kilo(self.rate) if self.rate else "—"),
+                (PAD + third, "Images/s", kilo(self.rate) if self.rate else "—"),
                 (PAD + 2 * third, "Device", _device_short(self.device_text)))
         for x, label, value in cols:
             self._text(img, label.upper(), (x, y), 11, theme.TEXT_FAINT, bold=True)
@@ -1012,7 +1013,7 @@ class GanPanel(Panel):
         for column, (key, _) in enumerate(LINE_LABELS, start=1):
             ys = inner.bottom - np.clip(data[:, column] / top, 0, 1) * inner.height
             pygame.draw.aalines(img, LINE_COLOURS[key], False, np.stack([xs, ys], axis=1))
-        self._text(img, f"{_kilo(x[-1])} images", (rect.right - 4, rect.bottom - 2), 10,
+        self._text(img, f"{kilo(x[-1])} images", (rect.right - 4, rect.bottom - 2), 10,
                    theme.TEXT_FAINT, anchor="bottomright")
 
     def _thumbnails(self, cell: int):
@@ -1078,14 +1079,6 @@ def _fit(text: str, size: int, width: int) -> str:
     while text and face.size(text + "…")[0] > width:
         text = text[:-1]
     return text + "…"
-
-
-def _kilo(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if value >= 1e3:
-        return f"{value / 1e3:.1f}k"
-    return f"{value:.0f}"
 
 
 # --------------------------------------------------------------------------- plugging in

@@ -44,6 +44,7 @@ from artkit.gan import data as gan_data
 from artkit.gan import models
 from artkit.gan.device import pick_device, use_threads
 from artkit.gan.sample import sample_images, save_grid, to_numpy_images
+from artkit.gan.text import kilo
 
 EVENT_QUEUE_SIZE = 1000
 LOSS_COLUMNS = ("step", "images_seen", "d_real", "d_fake", "g", "images_per_s")
@@ -613,9 +614,9 @@ class Trainer:
         best = ""
         if self.best_scores:
             best = "  best: " + format_scores(self.best_scores)
-        line = (f"step {event.step:>7,}  images {_kilo(event.images_seen):>6}  "
+        line = (f"step {event.step:>7,}  images {kilo(event.images_seen):>6}  "
                 f"D real {event.d_real:.3f} fake {event.d_fake:.3f}  G {event.g:.3f}  "
-                f"{_kilo(event.images_per_s)} img/s{best}")
+                f"{kilo(event.images_per_s)} img/s{best}")
         if interactive:
             sys.stderr.write("\r" + line[:160].ljust(100))
         else:
@@ -713,14 +714,6 @@ def plot_losses(history, path, title: str = "GAN losses") -> Path:
     finally:
         plt.close(fig)
     return Path(path)
-
-
-def _kilo(value: float) -> str:
-    if value >= 1e6:
-        return f"{value / 1e6:.2f}M"
-    if value >= 1e3:
-        return f"{value / 1e3:.1f}k"
-    return f"{value:.0f}"
 
 
 def _plain(value):
