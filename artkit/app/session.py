@@ -34,6 +34,10 @@ DEFAULT_BRUSH = "flow"
 SIZE_MIN, SIZE_MAX = 1.0, 200.0  # brush sizes the app allows, in px
 
 
+def _allowed_size(px: float) -> float:
+    return float(min(SIZE_MAX, max(SIZE_MIN, px)))
+
+
 def default_brush() -> str:
     """The brush the app starts with: the flow brush when it is installed, else the first."""
     from artkit.brushes import BRUSHES
@@ -174,7 +178,7 @@ class PaintSession:
 
     @brush_size.setter
     def brush_size(self, px: float) -> None:
-        self.brush.size = float(min(SIZE_MAX, max(SIZE_MIN, px)))
+        self.brush.size = _allowed_size(px)
 
     def _restore_brush_sizes(self, sizes) -> None:
         """Give each brush the size it last painted with (from the log's meta), without
@@ -183,8 +187,9 @@ class PaintSession:
 
         for name, px in (sizes if isinstance(sizes, dict) else {}).items():
             if name in BRUSHES and isinstance(px, (int, float)) and np.isfinite(px):
-                brush = self._brushes.setdefault(name, make_brush(name))
-                brush.size = float(min(SIZE_MAX, max(SIZE_MIN, px)))
+                if name not in self._brushes:
+                    self._brushes[name] = make_brush(name)
+                self._brushes[name].size = _allowed_size(px)
 
     # -- painting --------------------------------------------------------------------------
     @property
