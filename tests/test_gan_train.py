@@ -9,7 +9,8 @@ import torch
 from artkit import cli
 from artkit.errors import ArtkitError
 from artkit.gan import checkpoint, data, models
-from artkit.gan.train import DoneEvent, LossEvent, SamplesEvent, ScoreEvent, TrainConfig, Trainer
+from artkit.gan.train import (AVERAGE_STATISTICS_LATENTS, DoneEvent, LossEvent, SamplesEvent,
+                               ScoreEvent, TrainConfig, Trainer)
 
 
 @pytest.fixture(autouse=True)
@@ -100,6 +101,7 @@ def test_resuming_continues_exactly_as_if_never_stopped(tmp_path, few_digits, co
     assert second.images_seen == straight.images_seen
     expected, got = weights(straight), weights(second)
     assert all(torch.equal(expected[k], got[k]) for k in expected)
+    assert torch.equal(second.fixed_latents, straight.fixed_latents)  # the run's seed, not 99
 
 
 def test_the_averaged_generator_samples_and_is_saved(tmp_path, few_digits):
@@ -110,7 +112,6 @@ def test_the_averaged_generator_samples_and_is_saved(tmp_path, few_digits):
     assert trainer.sampler is trainer.averaged
     weight = "project.0.weight"
     assert not torch.equal(average[weight], trained[weight])
-    assert torch.equal(average["project.1.running_mean"], trained["project.1.running_mean"])
 
     path = trainer.save_checkpoint(tmp_path / "last.pt")
     generator, _ = checkpoint.load_generator(path)
@@ -119,6 +120,26 @@ def test_the_averaged_generator_samples_and_is_saved(tmp_path, few_digits):
                     score_fn=no_scores)
     fresh.restore(path)
     assert torch.equal(fresh.generator.state_dict()[weight], trained[weight])
+
+
+def test_the_average_measures_its_own_batchnorm_statistics(few_digits):
+    trainer = Trainer(models.ConvGANConfig(width=4), few_digits, quiet(batch_size=16), seed=2,
+                      score_fn=no_scores)
+    trainer.run(steps=30)
+    latents = trainer.generator.sample_latent(AVERAGE_STATISTICS_LATENTS,
+                                              torch.Generator().manual_seed(trainer.seed + 3))
+    with torch.no_grad():
+        projected = trainer.averaged.project[0](latents)  # what the average's BatchNorm sees
+    statistics = trainer.sampler.project[1]
+    assert torch.allclose(statistics.running_mean, projected.mean(0), atol=1e-5)
+    assert torch.allclose(statistics.running_var, projected.var(0), rtol=0.05)
+    assert not torch.allclose(trainer.generator.project[1].running_mean, projected.mean(0),
+                              atol=1e-3)  # the trained generator's statistics are not the average's
+
+    statistics.running_mean.zero_()
+    assert trainer.sampler.project[1].running_mean.abs().sum() == 0  # same step: kept
+    trainer.step()
+    assert trainer.sampler.project[1].running_mean.abs().sum() > 0  # after a step: measured again
 
 
 def test_the_average_moves_a_tenth_of_the_way_at_first_then_by_one_minus_ema(few_digits):

@@ -49,7 +49,8 @@ def register(subparsers) -> None:
     train.add_argument("--size", type=int, default=None,
                        help="image size for conv models: 28, 32 or 64")
     train.add_argument("--colour", action="store_true", help="colour faces (conv models)")
-    train.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    train.add_argument("--seed", type=int, default=0,
+                       help="random seed (default 0; a resumed run keeps its own)")
     train.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best here)")
     train.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
     train.add_argument("--sample-every", type=int, default=None, metavar="STEPS",
