@@ -62,7 +62,10 @@ def test_naive_and_improved_mlp_and_each_switch_alone():
     improved = models.build_gan(models.model_config("mlp"))
     assert {nn.LayerNorm, nn.LeakyReLU} <= layer_types(improved.generator)
     assert isinstance(improved.loss_fn, nn.BCELoss) and isinstance(improved.d_optimizer, torch.optim.Adam)
-    assert improved.d_optimizer.param_groups[0]["lr"] == 0.0001
+    assert improved.d_optimizer.param_groups[0]["lr"] == 0.0001  # the book's rate for D
+    assert improved.g_optimizer.param_groups[0]["lr"] == 0.0003  # G three times as fast
+    book = models.build_gan(models.MLPGANConfig())  # lr and d_lr unset: both the book's
+    assert book.g_optimizer.param_groups[0]["lr"] == book.d_optimizer.param_groups[0]["lr"] == 0.0001
 
     base = dict(optimizer="sgd", activation="sigmoid", layernorm=False, loss="mse")
     adam_only = models.build_gan(models.MLPGANConfig(**{**base, "optimizer": "adam"}))

@@ -250,6 +250,14 @@ def test_cli_train_sample_and_models(tmp_path, capsys):
     assert (tmp_path / "p1" / "part1.png").exists()
 
 
+def test_cli_lr_sets_the_generators_rate_and_the_discriminator_keeps_its_ratio(tmp_path):
+    out = tmp_path / "mlp"
+    assert cli.main(["gan", "train", "--model", "mlp", "--data", "mnist5k", "--lr", "0.0006",
+                     "--steps", "2", "--out", str(out)]) == 0
+    saved = checkpoint.load_checkpoint(out / "last.pt")["config"]
+    assert saved["lr"] == pytest.approx(0.0006) and saved["d_lr"] == pytest.approx(0.0002)
+
+
 def test_cli_resume_and_friendly_errors(tmp_path, capsys):
     out = tmp_path / "conv"
     args = ["gan", "train", "--model", "conv-faces", "--size", "28", "--batch-size", "8",

@@ -44,8 +44,8 @@ def register(subparsers) -> None:
                        help="images per step (default: the model's, see `artkit gan models`; 1 "
                             "is the book's per-image training)")
     train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default: the model's; for conv models the "
-                            "generator's, and the discriminator's keeps its ratio to it)")
+                       help="learning rate (default: the model's; for mlp and conv models "
+                            "the generator's, and the discriminator's keeps its ratio to it)")
     train.add_argument("--size", type=int, default=None,
                        help="image size for conv models: 28, 32 or 64")
     train.add_argument("--colour", action="store_true", help="colour faces (conv models)")
