@@ -187,8 +187,9 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # Small batches: many more updates per image; with beta1 0.5 this covers all ten digits
     # within minutes on a CPU, where batches of 64 peaked at 9 classes and collapsed. D judges
     # pairs of images (see MLPGANConfig.pack), which stops the collapse that followed. G at
-    # three times D's rate (as with the conv, D steps twice per G step): Frechet 6.0-6.3 and
-    # KL 0.06-0.09 in 5 minutes, where both at the book's 0.0001 gave 8.3-9.4 and 0.11-0.14.
+    # three times D's rate (as with the conv, D steps twice per G step): Frechet 6.0-6.6 and
+    # KL 0.06-0.10 in 5 minutes (six runs), where both at the book's 0.0001 gave 8.3-9.4 and
+    # KL 0.11-0.14.
     ModelSpec("mlp", "Part III improved: LeakyReLU, LayerNorm, BCE loss, Adam (beta1 0.5); "
               "D judges pairs",
               lambda: MLPGANConfig(beta1=0.5, pack=2, lr=0.0003, d_lr=0.0001), batch_size=8),

@@ -352,7 +352,7 @@ class Trainer:
             self._average_measured_at = None
 
     def _fixed_latents(self) -> torch.Tensor:
-        """The latents of every sample grid, so grids through a run show the same faces."""
+        """The latents of every sample grid, so the grids of a run show the same samples."""
         return self.generator.sample_latent(self.config.n_samples,
                                             torch.Generator().manual_seed(self.seed + 1))
 
