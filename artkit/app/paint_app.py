@@ -534,7 +534,7 @@ class PaintApp:
                 screen.blit(self._source_overlay(), part, source_area)
             drawn.append(area)
         for panel in self.panels:
-            if panel.visible and panel.draw(screen, force=full) is not False:
+            if panel.visible and panel.draw(screen, force=full):
                 drawn.append(panel.rect)
         self.toolbar.set_source_thumbnail_from(self.session.source)
         if self.toolbar.draw(screen, self._toolbar_state(), force=full):

@@ -474,16 +474,14 @@ def build_gan(config, device="cpu") -> GAN:
     # Fused optimisers update all of a network's tensors in one kernel: on a CPU that makes
     # the book's batch-1 training ~1.7x faster (Adam's per-tensor Python loop dominates).
     fused = {"fused": True} if torch.device(device).type in ("cpu", "cuda") else {}
-    d_lr = None  # None: the discriminator learns at the generator's rate
     if isinstance(config, PatternGANConfig):
         optimizer, lr, betas, loss_name = "sgd", config.lr, None, "mse"
     elif isinstance(config, MLPGANConfig):
         optimizer, lr, betas, loss_name = (config.optimizer, config.learning_rate,
                                            (config.beta1, 0.999), config.loss)
-        d_lr = config.d_lr
     else:
         optimizer, lr, betas, loss_name = "adam", config.lr, (config.beta1, 0.999), config.loss
-        d_lr = config.d_lr if config.d_lr is not None else config.lr
+    d_lr = getattr(config, "d_lr", None)  # None: the discriminator learns at the generator's rate
     if optimizer not in ("sgd", "adam"):
         raise ArtkitError(f"unknown optimizer {optimizer!r}; use sgd or adam.")
     if loss_name not in ("mse", "bce"):

@@ -577,9 +577,12 @@ class Trainer:
             raise ArtkitError(f"{name} holds only a generator, so training cannot resume from "
                               "it; use last.pt from the training folder.")
         trainer = state.get("trainer") or {}
-        self.start_from_generator(trainer.get("trained_generator", state["generator"]), name)
+        # With an average, "generator" is the average and the trained one is kept beside it.
+        ckpt.load_weights(self.generator, trainer.get("trained_generator", state["generator"]),
+                          "generator", name)
         if self.averaged is not None:
             ckpt.load_weights(self.averaged, state["generator"], "generator", name)
+            self._average_measured_at = None
         ckpt.load_weights(self.discriminator, state["discriminator"], "discriminator", name)
         try:
             self.gan.g_optimizer.load_state_dict(state["g_optimizer"])
@@ -610,7 +613,6 @@ class Trainer:
         if "seed" in trainer:  # the run's own seed picks its grid, score and statistics latents
             self.seed = int(trainer["seed"])
             self.fixed_latents = self._fixed_latents()
-            self._average_measured_at = None
 
     # ------------------------------------------------------------------ events and progress
 
