@@ -89,7 +89,7 @@ def test_conv_layer_sizes(size, channels, shapes):
     for layer in generator.modules():
         if isinstance(layer, nn.ConvTranspose2d):
             layer.register_forward_hook(lambda _, __, out: seen.append((out.shape[1], out.shape[2])))
-    generator.generate(torch.randn(2, 100))
+    generator.generate(generator.sample_latent(2))
     assert [(generator.base_shape[0], generator.base_shape[1])] + seen == shapes
     discriminator = models.build_discriminator(config)
     assert discriminator(torch.rand(2, channels, size, size)).shape == (2, 1)
@@ -102,6 +102,14 @@ def test_conv_discriminator_learns_at_its_own_rate():
     assert digits.d_optimizer.param_groups[0]["betas"] == (0.5, 0.999)
     faces = models.build_gan(models.model_config("conv-faces"))
     assert faces.d_optimizer.param_groups[0]["lr"] == faces.g_optimizer.param_groups[0]["lr"]
+
+
+def test_digits_draw_from_a_short_latent_and_faces_from_a_long_one():
+    digits = models.build_generator(models.model_config("conv"))
+    faces = models.build_generator(models.model_config("conv-faces"))
+    assert digits.latent_dim == 8 and digits.sample_latent(5).shape == (5, 8)
+    assert digits(digits.sample_latent(5)).shape == (5, 1, 28, 28)
+    assert faces.latent_dim == 100
 
 
 def test_discriminator_batchnorm_is_a_setting():
