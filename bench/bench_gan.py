@@ -10,10 +10,10 @@ on the CPU (one torch thread, as artkit trains) and on the best accelerator when
 
 Quality: each model trains on the 5000 bundled real MNIST digits (at the batch size
 `artkit gan train` uses for it) and is scored every 10 seconds of training with artkit's MNIST
-classifier; at each time mark the best
-generator so far (lowest Fréchet distance) is reported: classes covered, KL to uniform,
-Fréchet distance, inception score. Scoring time counts inside the budget, as it does in
-`artkit gan train`. Timings depend on what else the machine is doing: note the load.
+classifier; at each time mark the best generator so far (lowest Fréchet distance) is reported:
+classes covered, KL to uniform, Fréchet distance, inception score. Scoring time counts inside
+the budget, as it does in `artkit gan train`. Timings depend on what else the machine is doing:
+note the load.
 """
 
 from __future__ import annotations

@@ -108,19 +108,17 @@ class ConvGANConfig:
     works; channels: 1 grey, 3 colour; latent_dim: the length of the generator's random input.
     Handwritten digits vary in few ways (which digit, slant, thickness, a loop or not), and
     eight numbers are enough to say which: a short latent leaves the small generator less to
-    untangle, so it learns faster from the 5k bundled digits (5 minutes, Frechet distance
-    2.1-3.5 over four seeds with 8, 2.5-2.7 with 12-16, 2.9-3.2 with 32, 3.35-3.8 with the
-    usual 100; 4 is too few: 4.6, KL 0.1). The mlp gains nothing from it (6.3 with 8). Faces
-    keep 100; width: channels of the widest-resolution layer (the others double as resolution
-    halves); lr: the generator's learning rate; d_lr: the discriminator's (None: the same). The
-    book's loop gives D two optimiser steps (real, then generated) per G step, so the digit
-    model gives D a third of G's rate; d_batchnorm: BatchNorm in the discriminator, as in
-    DCGAN. The digit model leaves it out: normalising the real and the generated batches
-    separately let the generator drift to the easy digits (0 and 7 drawn 3-4 times as often as
-    1 and 4), and without it the classes stay balanced; ema: when above 0, the generator that
-    samples, is scored and is saved is a running average of the trained one's weights, w <-
-    ema*w + (1-ema)*w_trained (smoother than any single step's weights); data: "digits" or
-    "faces".
+    untangle, so it learns faster from the 5k bundled digits (figures at the registered
+    `conv`). Faces keep 100; width: channels of the widest-resolution layer (the others double
+    as resolution halves); lr: the generator's learning rate; d_lr: the discriminator's (None:
+    the same). The book's loop gives D two optimiser steps (real, then generated) per G step,
+    so the digit model gives D a third of G's rate; d_batchnorm: BatchNorm in the
+    discriminator, as in DCGAN. The digit model leaves it out: normalising the real and the
+    generated batches separately let the generator drift to the easy digits (0 and 7 drawn 3-4
+    times as often as 1 and 4), and without it the classes stay balanced; ema: when above 0,
+    the generator that samples, is scored and is saved is a running average of the trained
+    one's weights, w <- ema*w + (1-ema)*w_trained (smoother than any single step's weights);
+    data: "digits" or "faces".
     """
 
     kind: str = field(default="conv", init=False)
@@ -201,11 +199,12 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
               lambda: MLPGANConfig(beta1=0.5, pack=2, lr=0.0003, d_lr=0.0001), batch_size=8),
     # Measured on the bundled digits (2-core CPU, 5 minutes each, best by Frechet distance):
     # with BatchNorm in D the generator overdrew 0s and 7s (Frechet 5.3-5.5, KL 0.07); without
-    # it, 3.9 (KL 0.03); G at twice D's rate and the averaged generator, 3.6-4.1 in batches
-    # of 16, 3.5-3.6 in batches of 32 at G 0.0024 / D 0.0012 (batches of 64: 3.9), and with
-    # D at a third of G's rate (0.0008), 3.35-3.4; with a latent of 8 numbers instead of
-    # 100, 2.1-3.5 (four seeds). Width 16 beat wider nets: a wider generator learns more per image but
-    # sees fewer in 5 minutes.
+    # it, 3.9 (KL 0.03); G at twice D's rate and the averaged generator, 3.6-4.1 in batches of
+    # 16, 3.5-3.6 in batches of 32 at G 0.0024 / D 0.0012 (batches of 64: 3.9), and with D at a
+    # third of G's rate (0.0008), 3.35-3.8. The latent's length: 100 as above, 32: 2.9-3.2,
+    # 12-16: 2.5-2.7, 8: 2.1-3.5 over four seeds (2.08, 2.31, 2.62, 3.51), 4: 4.6 with KL 0.1;
+    # the mlp gains nothing from a short latent (6.3 with 8). Width 16 beat wider nets: a wider
+    # generator learns more per image but sees fewer in 5 minutes.
     ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
               batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
