@@ -160,9 +160,25 @@ def test_the_average_moves_a_tenth_of_the_way_at_first_then_by_one_minus_ema(few
 
 def test_conv_checkpoints_from_before_the_new_settings_still_load():
     saved = models.config_to_dict(models.ConvGANConfig())
-    del saved["d_batchnorm"], saved["ema"]
+    del saved["d_batchnorm"], saved["ema"], saved["reuse_fakes"]
     config = models.config_from_dict(saved)
-    assert config.d_batchnorm is True and config.ema == 0.0
+    assert config.d_batchnorm is True and config.ema == 0.0 and config.reuse_fakes is False
+
+
+@pytest.mark.parametrize("config, generator_passes", [
+    (models.ConvGANConfig(width=4), 1),  # reuse_fakes: G learns from the batch D just judged
+    (models.model_config("mlp", hidden=16), 2)])  # the book: a fresh batch for G's step
+def test_the_generators_step_learns_from_the_fakes_the_discriminator_judged(
+        few_digits, config, generator_passes):
+    trainer = Trainer(config, few_digits, quiet(batch_size=8), seed=0, score_fn=no_scores)
+    judged, passes = [], []
+    trainer.discriminator.register_forward_hook(lambda _m, args, _out: judged.append(args[0]))
+    trainer.generator.register_forward_hook(lambda *_: passes.append(1))
+    trainer.step()
+    real, fake_for_d, fake_for_g = judged
+    assert len(passes) == generator_passes
+    assert fake_for_g.requires_grad and not fake_for_d.requires_grad
+    assert torch.equal(fake_for_d, fake_for_g.detach()) == (generator_passes == 1)
 
 
 def test_run_writes_grids_losses_and_keeps_the_best(tmp_path, few_digits):

@@ -118,6 +118,10 @@ class ConvGANConfig:
     times as often as 1 and 4), and without it the classes stay balanced; ema: when above 0,
     the generator that samples, is scored and is saved is a running average of the trained
     one's weights, w <- ema*w + (1-ema)*w_trained (smoother than any single step's weights);
+    reuse_fakes: the generator's step learns from the batch D has just judged, as PyTorch's
+    DCGAN example does, where the book draws a fresh one: one generator pass fewer per step
+    (transposed convolutions are the costliest layers on a CPU), about 1.2x the images a
+    second (`bench/bench_gan.py --speed`);
     data: "digits" or "faces".
     """
 
@@ -132,6 +136,7 @@ class ConvGANConfig:
     loss: str = "bce"
     d_batchnorm: bool = False
     ema: float = 0.999
+    reuse_fakes: bool = True
     data: str = "digits"
 
 
@@ -145,7 +150,8 @@ def config_to_dict(config) -> dict:
 
 
 # What older checkpoints, saved before a setting existed, were trained with.
-SETTINGS_BEFORE_THEY_WERE_SAVED = {"conv": {"d_batchnorm": True, "ema": 0.0}}
+SETTINGS_BEFORE_THEY_WERE_SAVED = {
+    "conv": {"d_batchnorm": True, "ema": 0.0, "reuse_fakes": False}}
 
 
 def config_from_dict(values: dict):

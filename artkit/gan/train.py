@@ -293,15 +293,22 @@ class Trainer:
         loss_real.backward()
         gan.d_optimizer.step()
 
-        with torch.no_grad():  # the book's .detach(): no generator gradients here
-            fake = G(G.sample_latent(batch, self.rng).to(self.device))
+        reuse_fakes = getattr(self.model_config, "reuse_fakes", False)
+        latents = G.sample_latent(batch, self.rng).to(self.device)
+        if reuse_fakes:
+            fake = G(latents)  # its graph is kept for the generator's step below
+        else:
+            with torch.no_grad():  # the book's .detach(): no generator gradients here
+                fake = G(latents)
         gan.d_optimizer.zero_grad(set_to_none=True)
-        loss_fake = gan.loss_fn(D(fake), zeros)
+        loss_fake = gan.loss_fn(D(fake.detach()), zeros)
         loss_fake.backward()
         gan.d_optimizer.step()
 
         gan.g_optimizer.zero_grad(set_to_none=True)
-        loss_g = gan.loss_fn(D(G(G.sample_latent(batch, self.rng).to(self.device))), ones)
+        if not reuse_fakes:  # the book: a fresh batch for the generator's step
+            fake = G(G.sample_latent(batch, self.rng).to(self.device))
+        loss_g = gan.loss_fn(D(fake), ones)
         loss_g.backward()
         gan.g_optimizer.step()
         if self.averaged is not None:
