@@ -7,6 +7,8 @@
 Speed: training images per second (one full GAN step: D on real, D on generated, G) for the
 MLP and conv digit GANs at each batch size, with the ratio to batch 1 measured in the same run,
 on the CPU (one torch thread, as artkit trains) and on the best accelerator when there is one.
+The mlp judges pairs of images, so `mlp-single` (the book's single images) gives its batch-1
+figure. Then conv's loop against the book's: alternating bursts of each, timed in the same run.
 
 Quality: each model trains on the 5000 bundled real MNIST digits (at the batch size
 `artkit gan train` uses for it) and is scored every 10 seconds of training with artkit's MNIST
@@ -20,14 +22,16 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import sys
 import time
 
 import torch
 
+from artkit.errors import ArtkitError
 from artkit.gan import data as gan_data
 from artkit.gan.device import describe, pick_device, use_threads
-from artkit.gan.models import MODELS as MODEL_SPECS
+from artkit.gan.models import MODELS as MODEL_SPECS, model_config
 from artkit.gan.train import TrainConfig, Trainer
 
 MODELS = ("mlp", "conv")
@@ -71,24 +75,56 @@ def main(argv=None) -> int:
 def speed(models, batches, digits, device, seconds: float) -> None:
     print(f"\nTraining speed on {describe(device)} (images/s, one D-real, D-fake and G step per "
           "batch; ratio to the smallest batch that ran, in this run)")
-    print(f"{'model':<6} " + " ".join(f"{'batch ' + str(b):>16}" for b in batches))
-    for name in models:
+    print(f"{'model':<10} " + " ".join(f"{'batch ' + str(b):>16}" for b in batches))
+    rows = [(name, name) for name in models]
+    if "mlp" in models:  # the mlp judges pairs, so it cannot train on one image: the book's way
+        rows.append(("mlp-single", model_config("mlp", pack=1)))
+    for label, model in rows:
         cells, baseline = [], None
         for batch in batches:
             try:
-                rate = images_per_second(name, digits, batch, device, seconds)
-            except ValueError:  # BatchNorm cannot train on a batch of one image
+                rate = images_per_second(model, digits, batch, device, seconds)
+            except (ValueError, ArtkitError):  # BatchNorm or pairs need more than one image
                 cells.append("n/a")
                 continue
             baseline = baseline or rate
             cells.append(f"{rate:>8,.0f} ({rate / baseline:>4.1f}x)")
-        print(f"{name:<6} " + " ".join(f"{cell:>16}" for cell in cells))
+        print(f"{label:<10} " + " ".join(f"{cell:>16}" for cell in cells))
         sys.stdout.flush()
+    if "conv" in models:
+        reuse_fakes_speedup(digits, device)
 
 
-def images_per_second(name, digits, batch, device, seconds: float) -> float:
+def reuse_fakes_speedup(digits, device, batch: int = 32, rounds: int = 24, steps: int = 40):
+    """conv's G step reuses the fakes D has just judged; the book draws a fresh batch. Both
+    train in alternating bursts, so a machine whose speed drifts slows both alike."""
+    reuse, fresh = (Trainer(model, digits, TrainConfig(batch_size=batch, threads=1),
+                            device=device, seed=0, score_fn=False, notice=lambda message: None)
+                    for model in ("conv", model_config("conv", reuse_fakes=False)))
+
+    def burst(trainer) -> float:
+        started = time.perf_counter()
+        for _ in range(steps):
+            trainer.step()
+        return time.perf_counter() - started
+
+    burst(reuse), burst(fresh)  # warm up
+    ratios = []
+    for round_ in range(rounds):
+        if round_ % 2:  # alternate which goes first
+            ratios.append(burst(fresh) / burst(reuse))
+        else:
+            reuse_seconds = burst(reuse)
+            ratios.append(burst(fresh) / reuse_seconds)
+    low, median, high = statistics.quantiles(ratios, n=4)
+    print(f"conv reusing the fakes D judged, against the book's fresh batch for G (batch {batch}, "
+          f"{rounds} alternating rounds of {steps} steps): {median:.2f}x the images/s "
+          f"(quartiles {low:.2f}-{high:.2f})")
+
+
+def images_per_second(model, digits, batch, device, seconds: float) -> float:
     """Steady training speed: warm up, then time whole steps for about `seconds`."""
-    trainer = Trainer(name, digits, TrainConfig(batch_size=batch, threads=1), device=device,
+    trainer = Trainer(model, digits, TrainConfig(batch_size=batch, threads=1), device=device,
                       seed=0, score_fn=lambda images: {}, notice=lambda message: None)
     warm_until = time.perf_counter() + min(1.0, seconds / 4)
     while time.perf_counter() < warm_until:

@@ -210,7 +210,12 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # third of G's rate (0.0008), 3.35-3.8. The latent's length: 100 as above, 32: 2.9-3.2,
     # 12-16: 2.5-2.7, 8: 2.1-3.5 over four seeds (2.08, 2.31, 2.62, 3.51), 4: 4.6 with KL 0.1;
     # the mlp gains nothing from a short latent (6.3 with 8). Width 16 beat wider nets: a wider
-    # generator learns more per image but sees fewer in 5 minutes.
+    # generator learns more per image but sees fewer in 5 minutes. G's step reusing the fakes D
+    # judged (reuse_fakes): 1.8-3.0 on seeds 0-4 (2.98, 1.84, 2.36, 2.45, 2.10); the mlp gains
+    # nothing from it (6.1; its generator pass is cheap). With it, none of these did better over
+    # seeds: an R1 penalty (2.2-2.7), real labels smoothed to 0.9, average decay 0.9995, rates
+    # decaying over the last half, latent 12 (2.4-2.9), D width 8 (3.2-4.7) or 32 (3.0), G
+    # width 24 (1.8 / 2.8) or 32 (2.8).
     ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
               batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
