@@ -5,7 +5,8 @@ training exactly):
 
 1. the discriminator learns from a batch of real images (target 1) — one optimiser step;
 2. it learns from a batch of generated images (target 0) — a second optimiser step;
-3. the generator learns through the discriminator from a fresh batch of latents (target 1).
+3. the generator learns through the discriminator from a fresh batch of latents (target 1),
+   or, for models with `reuse_fakes` (the conv models), from the batch of step 2.
 
 Around the steps the trainer logs losses (`losses.csv`, `losses.png`), draws a fixed-noise
 sample grid every so often (`samples/step_000500.png`), scores the generator periodically
