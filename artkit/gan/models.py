@@ -215,7 +215,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # nothing from it (6.1; its generator pass is cheap). With it, none of these did better over
     # seeds: an R1 penalty (2.2-2.7), real labels smoothed to 0.9, average decay 0.9995, rates
     # decaying over the last half, latent 12 (2.4-2.9), D width 8 (3.2-4.7) or 32 (3.0), G
-    # width 24 (1.8-2.9 over seeds 0-3, 2.45 on average against 2.41) or 32 (2.8).
+    # width 24 (1.8-2.9 over seeds 0-3, 2.45 on average against 2.30 at width 16) or 32 (2.8).
     ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
               batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
