@@ -111,11 +111,9 @@ def reuse_fakes_speedup(digits, device, batch: int = 32, rounds: int = 24, steps
     burst(reuse), burst(fresh)  # warm up
     ratios = []
     for round_ in range(rounds):
-        if round_ % 2:  # alternate which goes first
-            ratios.append(burst(fresh) / burst(reuse))
-        else:
-            reuse_seconds = burst(reuse)
-            ratios.append(burst(fresh) / reuse_seconds)
+        order = (reuse, fresh) if round_ % 2 == 0 else (fresh, reuse)  # alternate who goes first
+        seconds = {id(trainer): burst(trainer) for trainer in order}
+        ratios.append(seconds[id(fresh)] / seconds[id(reuse)])
     low, median, high = statistics.quantiles(ratios, n=4)
     print(f"conv reusing the fakes D judged, against the book's fresh batch for G (batch {batch}, "
           f"{rounds} alternating rounds of {steps} steps): {median:.2f}x the images/s "

@@ -175,7 +175,7 @@ def test_the_generators_step_learns_from_the_fakes_the_discriminator_judged(
     trainer.discriminator.register_forward_hook(lambda _m, args, _out: judged.append(args[0]))
     trainer.generator.register_forward_hook(lambda *_: passes.append(1))
     trainer.step()
-    real, fake_for_d, fake_for_g = judged
+    _real, fake_for_d, fake_for_g = judged
     assert len(passes) == generator_passes
     assert fake_for_g.requires_grad and not fake_for_d.requires_grad
     assert torch.equal(fake_for_d, fake_for_g.detach()) == (generator_passes == 1)

@@ -104,25 +104,28 @@ class MLPGANConfig:
 class ConvGANConfig:
     """A DCGAN-style GAN: transposed convolutions up, strided convolutions down.
 
-    image_size: 28 (digits) or 32/64 (faces) — any size of the form b·2^k with b ≤ 7 and k ≥ 2
-    works; channels: 1 grey, 3 colour; latent_dim: the length of the generator's random input.
-    Handwritten digits vary in few ways (which digit, slant, thickness, a loop or not), and
-    eight numbers are enough to say which: a short latent leaves the small generator less to
-    untangle, so it learns faster from the 5k bundled digits (figures at the registered
-    `conv`). Faces keep 100; width: channels of the widest-resolution layer (the others double
-    as resolution halves); lr: the generator's learning rate; d_lr: the discriminator's (None:
-    the same). The book's loop gives D two optimiser steps (real, then generated) per G step,
-    so the digit model gives D a third of G's rate; d_batchnorm: BatchNorm in the
-    discriminator, as in DCGAN. The digit model leaves it out: normalising the real and the
-    generated batches separately let the generator drift to the easy digits (0 and 7 drawn 3-4
-    times as often as 1 and 4), and without it the classes stay balanced; ema: when above 0,
-    the generator that samples, is scored and is saved is a running average of the trained
-    one's weights, w <- ema*w + (1-ema)*w_trained (smoother than any single step's weights);
-    reuse_fakes: the generator's step learns from the batch D has just judged, as PyTorch's
-    DCGAN example does, where the book draws a fresh one: one generator pass fewer per step
-    (transposed convolutions are the costliest layers on a CPU), about 1.2x the images a
-    second (`bench/bench_gan.py --speed`);
-    data: "digits" or "faces".
+    - image_size: 28 (digits) or 32/64 (faces); any size b·2^k with b ≤ 7 and k ≥ 2 works.
+    - channels: 1 grey, 3 colour.
+    - latent_dim: the length of the generator's random input. Handwritten digits vary in few
+      ways (which digit, slant, thickness, a loop or not) and eight numbers are enough to say
+      which: a short latent leaves the small generator less to untangle, so it learns faster
+      from the 5k bundled digits (figures at the registered `conv`). Faces keep 100.
+    - width: channels of the widest-resolution layer (the others double as resolution halves).
+    - lr: the generator's learning rate; d_lr: the discriminator's (None: the same). The
+      book's loop gives D two optimiser steps (real, then generated) per G step, so the digit
+      model gives D a third of G's rate.
+    - d_batchnorm: BatchNorm in the discriminator, as in DCGAN. The digit model leaves it out:
+      normalising the real and the generated batches separately let the generator drift to
+      the easy digits (0 and 7 drawn 3-4 times as often as 1 and 4); without it the classes
+      stay balanced.
+    - ema: when above 0, the generator that samples, is scored and is saved is a running
+      average of the trained one's weights, w <- ema*w + (1-ema)*w_trained (smoother than any
+      single step's weights).
+    - reuse_fakes: the generator's step learns from the batch D has just judged, as PyTorch's
+      DCGAN example does, where the book draws a fresh one: one generator pass fewer per step
+      (transposed convolutions are the costliest layers on a CPU), about 1.2x the images a
+      second (`bench/bench_gan.py --speed`).
+    - data: "digits" or "faces".
     """
 
     kind: str = field(default="conv", init=False)

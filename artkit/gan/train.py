@@ -295,12 +295,10 @@ class Trainer:
         gan.d_optimizer.step()
 
         reuse_fakes = getattr(self.model_config, "reuse_fakes", False)
-        latents = G.sample_latent(batch, self.rng).to(self.device)
-        if reuse_fakes:
-            fake = G(latents)  # its graph is kept for the generator's step below
-        else:
-            with torch.no_grad():  # the book's .detach(): no generator gradients here
-                fake = G(latents)
+        # Reused, the fakes keep their graph for the generator's step below; otherwise this is
+        # the book's .detach(): no generator gradients here.
+        with torch.set_grad_enabled(reuse_fakes):
+            fake = G(G.sample_latent(batch, self.rng).to(self.device))
         gan.d_optimizer.zero_grad(set_to_none=True)
         loss_fake = gan.loss_fn(D(fake.detach()), zeros)
         loss_fake.backward()
