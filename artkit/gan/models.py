@@ -219,6 +219,11 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # seeds: an R1 penalty (2.2-2.7), real labels smoothed to 0.9, average decay 0.9995, rates
     # decaying over the last half, latent 12 (2.4-2.9), D width 8 (3.2-4.7) or 32 (3.0), G
     # width 24 (1.8-2.9 over seeds 0-3, 2.45 on average against 2.30 at width 16) or 32 (2.8).
+    # Nor did these, against D memorising the small set or G blending digits: the batch's
+    # spread as an extra feature map for D (minibatch std, 2.0-3.0 over seeds 0-4), LeCam's
+    # regulariser (2.2-2.5), dropout in D (3.1-4.3), annealed instance noise (2.5-2.9), top-k
+    # generator steps (2.2-2.8), a one-of-ten code beside the latent, with or without
+    # InfoGAN's loss (1.5-5.6, seed-dependent), or a hidden layer in G's projection (2.6-4.1).
     ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
               batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
