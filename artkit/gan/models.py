@@ -222,7 +222,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # Nor did these, against D memorising the small set or G blending digits: the batch's
     # spread as an extra feature map for D (minibatch std, 2.0-3.0 over seeds 0-4), LeCam's
     # regulariser (2.2-2.5), dropout in D (3.1-4.3), annealed instance noise (2.5-2.9), top-k
-    # generator steps (2.2-2.8), a one-of-ten code beside the latent, with or without
+    # generator steps (2.0-2.8), a one-of-ten code beside the latent, with or without
     # InfoGAN's loss (1.5-5.6, seed-dependent), or a hidden layer in G's projection (2.6-4.1).
     ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
               batch_size=32),
