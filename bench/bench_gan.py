@@ -98,8 +98,7 @@ def speed(models, batches, digits, device, seconds: float) -> None:
 def reuse_fakes_speedup(digits, device, batch: int = 32, rounds: int = 24, steps: int = 40):
     """conv's G step reuses the fakes D has just judged; the book draws a fresh batch. Both
     train in alternating bursts, so a machine whose speed drifts slows both alike."""
-    reuse, fresh = (Trainer(model, digits, TrainConfig(batch_size=batch, threads=1),
-                            device=device, seed=0, score_fn=False, notice=lambda message: None)
+    reuse, fresh = (timing_trainer(model, digits, batch, device)
                     for model in ("conv", model_config("conv", reuse_fakes=False)))
 
     def burst(trainer) -> float:
@@ -120,10 +119,15 @@ def reuse_fakes_speedup(digits, device, batch: int = 32, rounds: int = 24, steps
           f"(quartiles {low:.2f}-{high:.2f})")
 
 
+def timing_trainer(model, digits, batch: int, device) -> Trainer:
+    """A seeded, unscored, one-thread trainer whose steps the speed figures time."""
+    return Trainer(model, digits, TrainConfig(batch_size=batch, threads=1), device=device,
+                   seed=0, score_fn=False, notice=lambda message: None)
+
+
 def images_per_second(model, digits, batch, device, seconds: float) -> float:
     """Steady training speed: warm up, then time whole steps for about `seconds`."""
-    trainer = Trainer(model, digits, TrainConfig(batch_size=batch, threads=1), device=device,
-                      seed=0, score_fn=lambda images: {}, notice=lambda message: None)
+    trainer = timing_trainer(model, digits, batch, device)
     warm_until = time.perf_counter() + min(1.0, seconds / 4)
     while time.perf_counter() < warm_until:
         trainer.step()  # step() returns losses as floats, which waits for the GPU too
