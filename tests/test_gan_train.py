@@ -70,6 +70,17 @@ def test_a_few_discriminator_steps_tell_real_digits_from_noise(few_digits):
     assert loss().item() < 0.5 * before
 
 
+def test_the_discriminator_still_learns_after_the_generators_step(few_digits):
+    # The generator's step switches D's gradients off for speed; they must come back on.
+    trainer = Trainer(models.ConvGANConfig(width=4), few_digits, quiet(batch_size=16), seed=0,
+                      score_fn=no_scores)
+    trainer.step()
+    assert all(p.requires_grad for p in trainer.discriminator.parameters())
+    before = [p.clone() for p in trainer.discriminator.parameters()]
+    trainer.step()
+    assert all(not torch.equal(a, b) for a, b in zip(before, trainer.discriminator.parameters()))
+
+
 def test_same_seed_same_weights_other_seed_different(few_digits):
     config = models.model_config("mlp", hidden=16)
     runs = []
