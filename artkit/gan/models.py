@@ -206,7 +206,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # Small batches: many more updates per image; with beta1 0.5 this covers all ten digits
     # within minutes on a CPU, where batches of 64 peaked at 9 classes and collapsed. D judges
     # pairs of images (see MLPGANConfig.pack), which stops the collapse that followed. G at
-    # three times D's rate (as with the conv, D steps twice per G step): Frechet 6.0-6.6 and
+    # three times D's rate (D steps twice per G step): Frechet 6.0-6.6 and
     # KL 0.06-0.10 in 5 minutes (six runs), where both at the book's 0.0001 gave 8.3-9.4 and
     # KL 0.11-0.14.
     ModelSpec("mlp", "Part III improved: LeakyReLU, LayerNorm, BCE loss, Adam (beta1 0.5); "
@@ -232,10 +232,13 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # InfoGAN's loss (1.5-5.6, seed-dependent), or a hidden layer in G's projection (2.6-4.1).
     # The hinge loss in place of BCE: 1.9-2.7 at G 0.0024 (2.32, 2.71, 1.97, 1.85, 2.16 on
     # seeds 0-4, mean 2.20 against 2.29), and with G at twice D's rate (0.0016) 1.8-2.4 (1.97,
-    # 1.96, 2.31, 1.80, 2.44; mean 2.10), the worst seed's 2.98 gone; G at 0.0012 (2.38 on
-    # seed 0), 0.0032 (2.55) or D at 0.0012 (2.72) did worse. PyTorch's default initialisation
-    # instead of DCGAN's (3.25 and 2.73 on seeds 0 and 3), or batches of 64 after the first
-    # 250k images (2.93, 2.86), did worse too.
+    # 1.96, 2.31, 1.80, 2.44; mean 2.10; the bench: 1.95, 1.96, 2.40, 1.82, 2.42), the worst
+    # seed's 2.98 gone, though seeds 2 and 4 did better at 0.0024; G at 0.0012 (2.38 on
+    # seed 0), 0.0032 (2.55) or D at 0.0012 (2.72) did worse. With hinge, none of these did
+    # better on seeds 0 and 3 (or 2): Adam's beta2 0.99 (2.06, 1.97), batches of 16 (2.36),
+    # LeCam's regulariser (3.02, 2.60 on seeds 0 and 2). Nor did PyTorch's default
+    # initialisation instead of DCGAN's (3.25, 2.73) or batches of 64 after the first 250k
+    # images (2.93, 2.86), both with BCE.
     ModelSpec("conv", "convolutional GAN (DCGAN-style, hinge loss) for 28x28 grey digits",
               ConvGANConfig, batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
