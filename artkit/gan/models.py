@@ -67,8 +67,8 @@ class MLPGANConfig:
 
     optimizer: "sgd" | "adam"; activation: "sigmoid" | "leaky" (LeakyReLU(0.02));
     layernorm: a LayerNorm after each hidden layer; loss: "mse" | "bce" | "hinge" (see
-    `AdversarialLoss`); lr: None picks the
-    book's rate for the optimiser (SGD 0.01, Adam 0.0001); d_lr: the discriminator's rate
+    `AdversarialLoss`); lr: None picks the book's rate for the optimiser (SGD 0.01, Adam
+    0.0001); d_lr: the discriminator's rate
     (None: the same as lr); beta1: Adam's first beta (the book keeps torch's 0.9; the
     registered `mlp` uses 0.5, as DCGAN does, which shortens Adam's memory so it follows
     the moving target of a GAN better); pack: how many images the
@@ -369,7 +369,7 @@ def groups_of(pack: int) -> str:
 
 
 class MLPDiscriminator(nn.Module):
-    """784 → hidden → 1 (the book's 784 → 200 → 1), sigmoid output (none with the hinge loss)."""
+    """784 → hidden → 1 (the book's 784 → 200 → 1), sigmoid output (none for hinge)."""
 
     def __init__(self, config: MLPGANConfig):
         super().__init__()
@@ -444,7 +444,7 @@ class ConvGenerator(Generator):
 
 
 class ConvDiscriminator(nn.Module):
-    """image → [Conv 4/2/1, (BatchNorm), LeakyReLU(0.2)] × k → Linear → sigmoid (not for hinge).
+    """image → [Conv 4/2/1, (BatchNorm), LeakyReLU(0.2)] × k → Linear → sigmoid (or not: hinge).
 
     For 28-pixel digits with width 16: (N, 1, 28, 28) → (N, 16, 14, 14) → (N, 32, 7, 7) → (N, 1).
     With `d_batchnorm`, every layer but the first has BatchNorm, as in DCGAN.
