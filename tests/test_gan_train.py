@@ -53,16 +53,14 @@ def test_the_1010_gan_learns_the_pattern():
     assert torch.allclose(output, torch.tensor([1.0, 0.0, 1.0, 0.0]), atol=0.1), output
 
 
-@pytest.mark.parametrize("config", [models.model_config("mlp"),
-                                    models.ConvGANConfig(loss="hinge")])
-def test_a_few_discriminator_steps_tell_real_digits_from_noise(few_digits, config):
+def test_a_few_discriminator_steps_tell_real_digits_from_noise(few_digits):
     torch.manual_seed(0)
-    gan = models.build_gan(config)
+    gan = models.build_gan(models.model_config("mlp"))
     real, noise = few_digits.images[:64], torch.rand(64, 1, 28, 28)
+    ones, zeros = torch.ones(64, 1), torch.zeros(64, 1)
 
     def loss():
-        return (gan.loss.discriminator(gan.discriminator(real), real=True)
-                + gan.loss.discriminator(gan.discriminator(noise), real=False))
+        return gan.loss_fn(gan.discriminator(real), ones) + gan.loss_fn(gan.discriminator(noise), zeros)
 
     before = loss().item()
     for _ in range(20):

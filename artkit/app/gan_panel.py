@@ -109,13 +109,6 @@ class LossHistory:
     def rows(self) -> np.ndarray:
         return self._rows[:self._count]
 
-    def value_range(self) -> tuple[float, float]:
-        """The chart's loss axis: from 0, or below it for the hinge loss's negative G losses,
-        to a little above almost every loss (the top 1% of outliers do not squash the rest)."""
-        losses = self.rows()[:, 1:]
-        bottom = min(0.0, float(np.percentile(losses, 1)) * 1.1)
-        return bottom, max(0.5, float(np.percentile(losses, 99)) * 1.1)
-
     def clear(self) -> None:
         self._count = 0
 
@@ -1009,20 +1002,16 @@ class GanPanel(Panel):
         if len(data) > rect.width:  # one point per pixel column is all the eye can see
             data = data[np.linspace(0, len(data) - 1, rect.width).astype(int)]
         x = data[:, 0]
-        bottom, top = self.losses.value_range()
+        top = max(0.5, float(np.percentile(data[:, 1:], 99)) * 1.1)
         inner = rect.inflate(-12, -12)
         for frac in (0.25, 0.5, 0.75):
             gy = inner.bottom - frac * inner.height
             pygame.draw.line(img, theme.SIDEBAR_EDGE, (inner.left, gy), (inner.right, gy))
         self._text(img, f"{top:.1f}", (rect.left + 4, rect.top + 2), 10, theme.TEXT_FAINT)
-        if bottom < 0:
-            self._text(img, f"{bottom:.1f}", (rect.left + 4, rect.bottom - 2), 10,
-                       theme.TEXT_FAINT, anchor="bottomleft")
         span = max(1.0, x[-1] - x[0])
         xs = inner.left + (x - x[0]) / span * inner.width
         for column, (key, _) in enumerate(LINE_LABELS, start=1):
-            share = np.clip((data[:, column] - bottom) / (top - bottom), 0, 1)
-            ys = inner.bottom - share * inner.height
+            ys = inner.bottom - np.clip(data[:, column] / top, 0, 1) * inner.height
             pygame.draw.aalines(img, LINE_COLOURS[key], False, np.stack([xs, ys], axis=1))
         self._text(img, f"{kilo(x[-1])} images", (rect.right - 4, rect.bottom - 2), 10,
                    theme.TEXT_FAINT, anchor="bottomright")

@@ -15,8 +15,7 @@ From the book "Make Your First GAN With PyTorch" (Tariq Rashid), in order:
 
 Every generator has `latent_dim`, `image_shape` (C, H, W), `sample_latent(n, generator)` and
 `generate(z)` → images (N, C, H, W) in 0..1. Every discriminator takes such images and returns
-(N, 1) verdicts: probabilities of "real", or unbounded scores with the hinge loss
-(`AdversarialLoss`). Configs turn into plain dicts (`config_to_dict`) so checkpoints
+(N, 1) probabilities of "real". Configs turn into plain dicts (`config_to_dict`) so checkpoints
 hold no code, and back (`config_from_dict`).
 """
 
@@ -27,7 +26,6 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from artkit.errors import ArtkitError
@@ -66,9 +64,8 @@ class MLPGANConfig:
     optimizer="sgd", activation="sigmoid", layernorm=False, loss="mse".
 
     optimizer: "sgd" | "adam"; activation: "sigmoid" | "leaky" (LeakyReLU(0.02));
-    layernorm: a LayerNorm after each hidden layer; loss: "mse" | "bce" | "hinge" (see
-    `AdversarialLoss`); lr: None picks the book's rate for the optimiser (SGD 0.01, Adam
-    0.0001); d_lr: the discriminator's rate
+    layernorm: a LayerNorm after each hidden layer; loss: "mse" | "bce"; lr: None picks the
+    book's rate for the optimiser (SGD 0.01, Adam 0.0001); d_lr: the discriminator's rate
     (None: the same as lr); beta1: Adam's first beta (the book keeps torch's 0.9; the
     registered `mlp` uses 0.5, as DCGAN does, which shortens Adam's memory so it follows
     the moving target of a GAN better); pack: how many images the
@@ -116,10 +113,7 @@ class ConvGANConfig:
     - width: channels of the widest-resolution layer (the others double as resolution halves).
     - lr: the generator's learning rate; d_lr: the discriminator's (None: the same). The
       book's loop gives D two optimiser steps (real, then generated) per G step, so the digit
-      model gives D half of G's rate.
-    - loss: "bce" (the book's and DCGAN's) or "hinge" (see `AdversarialLoss`). The digit
-      model uses hinge: its generator keeps a useful gradient where a sigmoid would saturate,
-      and it learned more per image at a lower rate (figures at the registered `conv`).
+      model gives D a third of G's rate.
     - d_batchnorm: BatchNorm in the discriminator, as in DCGAN. The digit model leaves it out:
       normalising the real and the generated batches separately let the generator drift to
       the easy digits (0 and 7 drawn 3-4 times as often as 1 and 4); without it the classes
@@ -139,10 +133,10 @@ class ConvGANConfig:
     channels: int = 1
     latent_dim: int = 8
     width: int = 16
-    lr: float = 0.0016
+    lr: float = 0.0024
     d_lr: float | None = 0.0008
     beta1: float = 0.5
-    loss: str = "hinge"
+    loss: str = "bce"
     d_batchnorm: bool = False
     ema: float = 0.999
     reuse_fakes: bool = True
@@ -206,7 +200,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # Small batches: many more updates per image; with beta1 0.5 this covers all ten digits
     # within minutes on a CPU, where batches of 64 peaked at 9 classes and collapsed. D judges
     # pairs of images (see MLPGANConfig.pack), which stops the collapse that followed. G at
-    # three times D's rate (D steps twice per G step): Frechet 6.0-6.6 and
+    # three times D's rate (as with the conv, D steps twice per G step): Frechet 6.0-6.6 and
     # KL 0.06-0.10 in 5 minutes (six runs), where both at the book's 0.0001 gave 8.3-9.4 and
     # KL 0.11-0.14.
     ModelSpec("mlp", "Part III improved: LeakyReLU, LayerNorm, BCE loss, Adam (beta1 0.5); "
@@ -230,17 +224,8 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # regulariser (2.2-2.5), dropout in D (3.1-4.3), annealed instance noise (2.5-2.9), top-k
     # generator steps (2.0-2.8), a one-of-ten code beside the latent, with or without
     # InfoGAN's loss (1.5-5.6, seed-dependent), or a hidden layer in G's projection (2.6-4.1).
-    # The hinge loss in place of BCE: 1.9-2.7 at G 0.0024 (2.32, 2.71, 1.97, 1.85, 2.16 on
-    # seeds 0-4, mean 2.20 against 2.29), and with G at twice D's rate (0.0016) 1.8-2.4 (1.97,
-    # 1.96, 2.31, 1.80, 2.44; mean 2.10; the bench: 1.95, 1.96, 2.40, 1.82, 2.42), the worst
-    # seed's 2.98 gone, though seeds 2 and 4 did better at 0.0024; G at 0.0012 (2.38 on
-    # seed 0), 0.0032 (2.55) or D at 0.0012 (2.72) did worse. With hinge, none of these did
-    # better on seeds 0 and 3 (or 2): Adam's beta2 0.99 (2.06, 1.97), batches of 16 (2.36),
-    # LeCam's regulariser (3.02, 2.60 on seeds 0 and 2). Nor did PyTorch's default
-    # initialisation instead of DCGAN's (3.25, 2.73) or batches of 64 after the first 250k
-    # images (2.93, 2.86), both with BCE.
-    ModelSpec("conv", "convolutional GAN (DCGAN-style, hinge loss) for 28x28 grey digits",
-              ConvGANConfig, batch_size=32),
+    ModelSpec("conv", "convolutional GAN (DCGAN-style) for 28x28 grey digits", ConvGANConfig,
+              batch_size=32),
     ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
               lambda: _faces_config(channels=1), batch_size=32),
     ModelSpec("conv-faces-colour", "convolutional GAN for 32x32 colour faces",
@@ -249,9 +234,9 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
 
 
 def _faces_config(channels: int) -> ConvGANConfig:
-    """DCGAN's own recipe at 32 pixels: BCE, BatchNorm in D, both players at 0.0002."""
+    """DCGAN's own recipe at 32 pixels: BatchNorm in D, both players at 0.0002."""
     return ConvGANConfig(image_size=32, channels=channels, latent_dim=100, width=32, lr=0.0002,
-                         d_lr=None, loss="bce", d_batchnorm=True, ema=0.0, data="faces")
+                         d_lr=None, d_batchnorm=True, ema=0.0, data="faces")
 
 
 def model_config(name: str, **overrides):
@@ -369,14 +354,14 @@ def groups_of(pack: int) -> str:
 
 
 class MLPDiscriminator(nn.Module):
-    """784 → hidden → 1 (the book's 784 → 200 → 1), sigmoid output (none for hinge)."""
+    """784 → hidden → 1 (the book's 784 → 200 → 1), sigmoid output."""
 
     def __init__(self, config: MLPGANConfig):
         super().__init__()
         layers = [nn.Linear(784 * config.pack, config.hidden), _activation(config.activation)]
         if config.layernorm:
             layers.append(nn.LayerNorm(config.hidden))
-        layers += [nn.Linear(config.hidden, 1), *_verdict(config)]
+        layers += [nn.Linear(config.hidden, 1), nn.Sigmoid()]
         self.net = nn.Sequential(nn.Flatten(), *layers)
         self.pack = config.pack
 
@@ -444,7 +429,7 @@ class ConvGenerator(Generator):
 
 
 class ConvDiscriminator(nn.Module):
-    """image → [Conv 4/2/1, (BatchNorm), LeakyReLU(0.2)] × k → Linear → sigmoid (or not: hinge).
+    """image → [Conv 4/2/1, (BatchNorm), LeakyReLU(0.2)] × k → Linear → sigmoid.
 
     For 28-pixel digits with width 16: (N, 1, 28, 28) → (N, 16, 14, 14) → (N, 32, 7, 7) → (N, 1).
     With `d_batchnorm`, every layer but the first has BatchNorm, as in DCGAN.
@@ -462,17 +447,12 @@ class ConvDiscriminator(nn.Module):
             layers += ([nn.BatchNorm2d(c_out)] if batchnorm else []) + [nn.LeakyReLU(0.2)]
         if size != base:
             raise AssertionError(f"conv discriminator ends at {size} px, not {base}")
-        layers += [nn.Flatten(), nn.Linear(widths[-1] * base * base, 1), *_verdict(config)]
+        layers += [nn.Flatten(), nn.Linear(widths[-1] * base * base, 1), nn.Sigmoid()]
         self.net = nn.Sequential(*layers)
         _dcgan_init(self)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.net(images)  # (N, 1)
-
-
-def _verdict(config) -> list[nn.Module]:
-    """The discriminator's last layer: a sigmoid for probabilities, nothing for hinge scores."""
-    return [] if config.loss == "hinge" else [nn.Sigmoid()]
 
 
 def _dcgan_init(module: nn.Module) -> None:
@@ -490,42 +470,6 @@ def _dcgan_init(module: nn.Module) -> None:
 # --------------------------------------------------------------------------- assembling a GAN
 
 
-LOSSES = ("mse", "bce", "hinge")
-
-
-class AdversarialLoss:
-    """What each player minimises, given the discriminator's verdicts on a batch.
-
-    - "mse", "bce": D's verdicts are probabilities, compared with a target of 1 for real
-      images and 0 for generated ones by squared error (the book's first GANs) or binary
-      cross-entropy; the generator's target is 1, "fool D" (the book's and DCGAN's loss).
-    - "hinge" (Lim & Ye 2017, as in SAGAN and BigGAN): D's verdicts are unbounded scores. D
-      pays only while a real image scores below 1 or a generated one above -1, so it stops
-      pushing on images it already judges clearly; G raises its images' scores, and its
-      gradient never fades the way a sigmoid's does once D is sure.
-    """
-
-    def __init__(self, name: str):
-        if name not in LOSSES:
-            raise ArtkitError(f"unknown loss {name!r}; use {', '.join(LOSSES[:-1])} or "
-                              f"{LOSSES[-1]}.")
-        self.name = name
-
-    def discriminator(self, verdicts: torch.Tensor, real: bool) -> torch.Tensor:
-        if self.name == "hinge":
-            return F.relu(1 - verdicts).mean() if real else F.relu(1 + verdicts).mean()
-        return self._against(verdicts, 1.0 if real else 0.0)
-
-    def generator(self, verdicts: torch.Tensor) -> torch.Tensor:
-        if self.name == "hinge":
-            return -verdicts.mean()
-        return self._against(verdicts, 1.0)
-
-    def _against(self, verdicts: torch.Tensor, target: float) -> torch.Tensor:
-        compare = F.mse_loss if self.name == "mse" else F.binary_cross_entropy
-        return compare(verdicts, torch.full_like(verdicts, target))
-
-
 @dataclass
 class GAN:
     """A generator, a discriminator, their optimisers and the loss, ready to train."""
@@ -535,7 +479,7 @@ class GAN:
     discriminator: nn.Module
     g_optimizer: torch.optim.Optimizer
     d_optimizer: torch.optim.Optimizer
-    loss: AdversarialLoss
+    loss_fn: nn.Module
 
 
 def build_generator(config) -> Generator:
@@ -550,30 +494,33 @@ def build_discriminator(config) -> nn.Module:
 
 def build_gan(config, device="cpu") -> GAN:
     """Networks, optimisers and loss for a config; seed torch before calling for repeatability."""
-    loss = AdversarialLoss(getattr(config, "loss", "mse"))  # the 1010 GAN's is the book's MSE
     generator = build_generator(config).to(device)
     discriminator = build_discriminator(config).to(device)
     # Fused optimisers update all of a network's tensors in one kernel: on a CPU that makes
     # the book's batch-1 training ~1.7x faster (Adam's per-tensor Python loop dominates).
     fused = {"fused": True} if torch.device(device).type in ("cpu", "cuda") else {}
     if isinstance(config, PatternGANConfig):
-        optimizer, lr, betas = "sgd", config.lr, None
+        optimizer, lr, betas, loss_name = "sgd", config.lr, None, "mse"
     elif isinstance(config, MLPGANConfig):
-        optimizer, lr, betas = config.optimizer, config.learning_rate, (config.beta1, 0.999)
+        optimizer, lr, betas, loss_name = (config.optimizer, config.learning_rate,
+                                           (config.beta1, 0.999), config.loss)
     else:
-        optimizer, lr, betas = "adam", config.lr, (config.beta1, 0.999)
+        optimizer, lr, betas, loss_name = "adam", config.lr, (config.beta1, 0.999), config.loss
     d_lr = getattr(config, "d_lr", None)  # None: the discriminator learns at the generator's rate
     if optimizer not in ("sgd", "adam"):
         raise ArtkitError(f"unknown optimizer {optimizer!r}; use sgd or adam.")
+    if loss_name not in ("mse", "bce"):
+        raise ArtkitError(f"unknown loss {loss_name!r}; use mse or bce.")
 
     def make_optimizer(params, rate):
         if optimizer == "sgd":
             return torch.optim.SGD(params, lr=rate, **fused)
         return torch.optim.Adam(params, lr=rate, betas=betas, **fused)
 
+    loss_fn = nn.MSELoss() if loss_name == "mse" else nn.BCELoss()
     return GAN(config, generator, discriminator, make_optimizer(generator.parameters(), lr),
                make_optimizer(discriminator.parameters(), d_lr if d_lr is not None else lr),
-               loss)
+               loss_fn)
 
 
 def _builders(config):

@@ -286,9 +286,11 @@ class Trainer:
         batch = self.config.batch_size
         gan, D, G = self.gan, self.discriminator, self.generator
         real = self._next_batch(batch)
+        ones = torch.ones((batch, 1), device=self.device)
+        zeros = torch.zeros((batch, 1), device=self.device)
 
         gan.d_optimizer.zero_grad(set_to_none=True)
-        loss_real = gan.loss.discriminator(D(real), real=True)
+        loss_real = gan.loss_fn(D(real), ones)
         loss_real.backward()
         gan.d_optimizer.step()
 
@@ -298,7 +300,7 @@ class Trainer:
         with torch.set_grad_enabled(reuse_fakes):
             fake = G(G.sample_latent(batch, self.rng).to(self.device))
         gan.d_optimizer.zero_grad(set_to_none=True)
-        loss_fake = gan.loss.discriminator(D(fake.detach()), real=False)
+        loss_fake = gan.loss_fn(D(fake.detach()), zeros)
         loss_fake.backward()
         gan.d_optimizer.step()
 
@@ -309,7 +311,7 @@ class Trainer:
         # same numbers as computing and discarding them, about 4% faster for the conv).
         D.requires_grad_(False)
         try:
-            loss_g = gan.loss.generator(D(fake))
+            loss_g = gan.loss_fn(D(fake), ones)
             loss_g.backward()
         finally:
             D.requires_grad_(True)
