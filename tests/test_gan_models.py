@@ -25,7 +25,8 @@ def test_each_model_maps_latents_to_images_and_images_to_probabilities(name):
     images = generator.generate(z)
     assert images.shape == (6, *generator.image_shape)
     assert 0.0 <= images.min() and images.max() <= 1.0
-    verdict = gan.discriminator(images)
+    labels = generator.labels_of(z)  # a conditional D judges each image with its label
+    verdict = gan.discriminator(images, *([] if labels is None else [labels]))
     assert verdict.shape == (6, 1) and 0.0 <= verdict.min() and verdict.max() <= 1.0
 
 

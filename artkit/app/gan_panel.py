@@ -42,11 +42,12 @@ PANEL_WIDTH = 344
 PAD = 16
 GRID_COLS = 5
 GAP = 4
-MODELS_BY_KIND = {"digits": ("mlp", "conv", "mlp-naive"),
+MODELS_BY_KIND = {"digits": ("mlp", "conv", "conv-cond", "mlp-naive"),
                   "faces": ("conv-faces", "conv-faces-colour")}
 MODEL_NOTES = {
     "mlp": "the book's MLP with its fixes",
     "conv": "convolutional (DCGAN-style)",
+    "conv-cond": "convolutional, told which digit",
     "mlp-naive": "the book's first MLP: it collapses",
     "conv-faces": "convolutional, grey, 32 px",
     "conv-faces-colour": "convolutional, colour, 32 px",

@@ -182,7 +182,7 @@ def data_kind_of(model_name: str) -> str:
     for the common names)."""
     if model_name.startswith("conv-faces"):
         return "faces"
-    if model_name in ("mlp", "mlp-naive", "conv"):
+    if model_name in ("mlp", "mlp-naive", "conv", "mlp-cond", "conv-cond"):
         return "digits"
     from artkit.gan import models
 

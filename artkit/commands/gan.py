@@ -70,7 +70,11 @@ def register(subparsers) -> None:
     sample.add_argument("checkpoint", help="a .pt file written by `artkit gan train`")
     sample.add_argument("--n", type=int, default=64, help="how many images (default 64)")
     sample.add_argument("--seed", type=int, default=0, help="seed for the latents (default 0)")
-    sample.add_argument("--ncols", type=int, default=None, help="grid columns (default: square)")
+    sample.add_argument("--digit", type=int, default=None,
+                        help="for a conditional model (mlp-cond, conv-cond): draw only this "
+                             "digit (default: each column one digit, 0 to 9)")
+    sample.add_argument("--ncols", type=int, default=None,
+                        help="grid columns (default: square, or one per digit)")
     sample.add_argument("--smooth", action="store_true", help="enlarge smoothly, not as pixels")
     sample.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best here)")
     sample.add_argument("--out", default="samples.png", metavar="GRID.png",
@@ -261,6 +265,7 @@ def _why(reason: str) -> str:
 
 def run_sample(args) -> int:
     import numpy as np
+    import torch
 
     from artkit.gan.checkpoint import load_generator
     from artkit.gan.device import pick_device, use_threads
@@ -270,8 +275,11 @@ def run_sample(args) -> int:
         raise ArtkitError(f"--n must be 1 or more, not {args.n}.")
     use_threads(1)
     generator, info = load_generator(args.checkpoint, device=pick_device(args.device))
-    images = sample_images(generator, args.n, seed=args.seed)
-    grid = save_grid(images, args.out, ncols=args.ncols, smooth=args.smooth)
+    labels, ncols = args.digit, args.ncols
+    if labels is None and generator.classes:  # a column per class: 0 1 2 ... 9
+        labels, ncols = torch.arange(args.n) % generator.classes, ncols or generator.classes
+    images = sample_images(generator, args.n, seed=args.seed, labels=labels)
+    grid = save_grid(images, args.out, ncols=ncols, smooth=args.smooth)
     print(f"drew {args.n} images from {info['model_name']} (step {info['step']:,}) → {grid}")
     if args.npy:
         np.save(args.npy, images)

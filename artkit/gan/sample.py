@@ -16,17 +16,19 @@ from artkit.errors import ArtkitError
 GRID_CELL_PX = 96  # small images are enlarged until a cell is at least this many pixels across
 
 
-def sample_images(generator, n: int, seed: int = 0, device=None) -> np.ndarray:
+def sample_images(generator, n: int, seed: int = 0, device=None, labels=None) -> np.ndarray:
     """n images from a generator as numpy float32 in 0..1, (N, H, W) grey or (N, H, W, 3) colour.
 
     The latent vectors come from a CPU generator seeded with `seed`, so the same seed gives the
     same images on any device. The generator is run in evaluation mode and left unchanged.
+    labels: for a conditional generator, the class to draw (one for all, or one per image);
+    None draws random classes.
     """
     if n < 1:
         raise ArtkitError(f"cannot draw {n} images; ask for 1 or more.")
     if device is not None:
         generator = generator.to(device)
-    z = generator.sample_latent(n, torch.Generator().manual_seed(int(seed)))
+    z = generator.sample_latent(n, torch.Generator().manual_seed(int(seed)), labels)
     images = []
     for start in range(0, n, 1024):  # keeps memory flat for big n
         images.append(generator.generate(z[start:start + 1024]))

@@ -315,10 +315,11 @@ def _formula_check(record: _LayerRecord) -> str:
     return f"{show(n)} -> {show(actual)}, {verdict}"
 
 
-def _trace(model, input_shape) -> tuple[tuple, list[_LayerRecord]]:
-    """Run `model` on a zero batch of two samples of `input_shape`, recording every leaf
-    layer's input and output shape through forward hooks. The model is put in eval mode for
-    the run (so BatchNorm uses running statistics) and restored afterwards."""
+def _trace(model, input_shape, labelled: bool = False) -> tuple[tuple, list[_LayerRecord]]:
+    """Run `model` on a zero batch of two samples of `input_shape` (and labels 0 when
+    `labelled`: a conditional discriminator), recording every leaf layer's input and output
+    shape through forward hooks. The model is put in eval mode for the run (so BatchNorm uses
+    running statistics) and restored afterwards."""
     import torch
 
     input_shape = tuple(int(v) for v in input_shape)
@@ -357,7 +358,10 @@ def _trace(model, input_shape) -> tuple[tuple, list[_LayerRecord]]:
         device = parameter.device if parameter is not None else "cpu"
         model.eval()
         with torch.no_grad():
-            result = first_tensor(model(torch.zeros((2, *input_shape), device=device)))
+            inputs = [torch.zeros((2, *input_shape), device=device)]
+            if labelled:
+                inputs.append(torch.zeros(2, dtype=torch.long, device=device))
+            result = first_tensor(model(*inputs))
     except RuntimeError as error:
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ArtkitError(f"the model does not take inputs of shape {input_shape} ({reason}); "
@@ -397,15 +401,16 @@ def shape_table(model, input_shape=None) -> list[ShapeRow]:
     leaf layer in the order it ran; out_shape leaves out the batch dimension.
     """
     rows = []
-    for prefix, network, shape in _networks(model, input_shape):
-        input_shape_used, records = _trace(network, shape)
+    for prefix, network, shape, labelled in _networks(model, input_shape):
+        input_shape_used, records = _trace(network, shape, labelled)
         rows.append(ShapeRow(f"{prefix}input", input_shape_used))
         rows += [ShapeRow(f"{prefix}{r.name} {_describe(r.module)}", r.out_shape) for r in records]
     return rows
 
 
 def _networks(model, input_shape):
-    """[(layer-name prefix, module, input shape)] for a module or a registry name."""
+    """[(layer-name prefix, module, input shape, takes labels)] for a module or a registry
+    name."""
     if isinstance(model, str):
         from artkit.gan import models
 
@@ -416,15 +421,16 @@ def _networks(model, input_shape):
                               "part1`.")
         generator = models.build_generator(config)
         discriminator = models.build_discriminator(config)
-        return [("generator.", generator, (generator.latent_dim,)),
-                ("discriminator.", discriminator, tuple(generator.image_shape))]
+        return [("generator.", generator, (generator.latent_dim,), False),
+                ("discriminator.", discriminator, tuple(generator.image_shape),
+                 bool(generator.classes))]
     if input_shape is None:
         latent_dim = getattr(model, "latent_dim", None)
         if latent_dim is None:
             raise ArtkitError("give the input shape of one sample, e.g. (1, 28, 28) for an "
                               "image or (100,) for a latent vector.")
         input_shape = (latent_dim,)
-    return [("", model, tuple(input_shape))]
+    return [("", model, tuple(input_shape), False)]
 
 
 def _shape_text(shape: tuple) -> str:
@@ -436,8 +442,8 @@ def model_shape_report(model, input_shape=None) -> str:
     each convolution the size formula checked against what torch produced."""
     sections = []
     title = model if isinstance(model, str) else type(model).__name__
-    for prefix, network, shape in _networks(model, input_shape):
-        input_shape_used, records = _trace(network, shape)
+    for prefix, network, shape, labelled in _networks(model, input_shape):
+        input_shape_used, records = _trace(network, shape, labelled)
         heading = (prefix.rstrip(".") or title)
         width = max([len(r.name) + len(_describe(r.module)) + 1 for r in records] + [16])
         lines = [f"{title} {heading}: {type(network).__name__}" if prefix else
