@@ -129,6 +129,12 @@ def test_checkpoint_and_cli_sample_by_digit(tmp_path, capsys):
     z = generator.sample_latent(5, torch.Generator().manual_seed(0), 3)
     assert np.allclose(np.load(npy), generator.generate(z)[:, 0].numpy())
 
+    balanced = sample_images(generator, 20, seed=2)  # no digit asked: each in turn
+    assert np.array_equal(balanced, sample_images(generator, 20, seed=2, labels=torch.arange(20) % 10))
+    capsys.readouterr()
+    assert cli.main(["gan", "score", str(out / "last.pt"), "--n", "50"]) == 0
+    assert "of samples read as the digit they were asked for" in capsys.readouterr().out
+
     plain = tmp_path / "plain"
     assert cli.main(["gan", "train", "--model", "conv", "--data", "mnist5k", "--steps", "2",
                      "--out", str(plain)]) == 0

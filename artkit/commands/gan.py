@@ -265,7 +265,6 @@ def _why(reason: str) -> str:
 
 def run_sample(args) -> int:
     import numpy as np
-    import torch
 
     from artkit.gan.checkpoint import load_generator
     from artkit.gan.device import pick_device, use_threads
@@ -275,10 +274,10 @@ def run_sample(args) -> int:
         raise ArtkitError(f"--n must be 1 or more, not {args.n}.")
     use_threads(1)
     generator, info = load_generator(args.checkpoint, device=pick_device(args.device))
-    labels, ncols = args.digit, args.ncols
-    if labels is None and generator.classes:  # a column per class: 0 1 2 ... 9
-        labels, ncols = torch.arange(args.n) % generator.classes, ncols or generator.classes
-    images = sample_images(generator, args.n, seed=args.seed, labels=labels)
+    ncols = args.ncols
+    if ncols is None and generator.classes and args.digit is None:
+        ncols = generator.classes  # it draws each digit in turn: one column per digit
+    images = sample_images(generator, args.n, seed=args.seed, labels=args.digit)
     grid = save_grid(images, args.out, ncols=ncols, smooth=args.smooth)
     print(f"drew {args.n} images from {info['model_name']} (step {info['step']:,}) → {grid}")
     if args.npy:

@@ -115,12 +115,14 @@ def classify(images) -> tuple[np.ndarray, np.ndarray]:
     return probs.double().numpy(), features.double().numpy()
 
 
-def digit_scores(images) -> dict:
+def digit_scores(images, asked=None) -> dict:
     """Scores for generated digits (N, 28, 28) in 0..1 (numpy or torch; (N, 1, 28, 28) works too).
 
     Returns {"classes_covered": int 0..10, "kl": float nats (0 even … log 10 one digit),
     "fid": float (lower is better), "inception_score": float 1..10,
-    "class_histogram": list of 10 ints (samples whose most likely class is each digit)}.
+    "class_histogram": list of 10 ints (samples whose most likely class is each digit)}, and
+    with `asked` (N,), the digits a conditional generator was asked for, "asked_drawn": the
+    share of samples the classifier reads as the digit asked for.
     """
     probs, features = classify(images)
     n = probs.shape[0]
@@ -129,12 +131,15 @@ def digit_scores(images) -> dict:
     confident = np.bincount(predicted[probs.max(axis=1) >= CONFIDENT], minlength=10)
     needed = max(1, math.ceil(MIN_SHARE * n))
     real_mean, real_cov = real_statistics()
+    asked_drawn = {} if asked is None else {
+        "asked_drawn": float(np.mean(predicted == np.asarray(asked)))}
     return {
         "classes_covered": int((confident >= needed).sum()),
         "kl": kl_to_uniform(histogram),
         "fid": frechet_distance(features.mean(axis=0), np.cov(features, rowvar=False), real_mean, real_cov),
         "inception_score": inception_score(probs),
         "class_histogram": histogram.tolist(),
+        **asked_drawn,
     }
 
 
@@ -157,12 +162,15 @@ def format_scores(scores: dict, n: int | None = None) -> str:
     """A few lines of plain text for a scores dict from `digit_scores`."""
     drawn = f" among {n} samples" if n else ""
     histogram = " ".join(f"{digit}:{count}" for digit, count in enumerate(scores["class_histogram"]))
+    asked = ([f"digit asked for   {scores['asked_drawn']:.1%} of samples read as the digit "
+              "they were asked for"] if "asked_drawn" in scores else [])
     return "\n".join([
         f"classes covered   {scores['classes_covered']:d} of 10{drawn}",
         f"KL to uniform     {scores['kl']:.3f}  (0 = every digit equally often, 2.303 = one digit)",
         f"Frechet distance  {scores['fid']:.2f}  (lower is better; real digits score near 0)",
         f"inception score   {scores['inception_score']:.2f}  (1 to 10, higher is better)",
         f"digits drawn      {histogram}",
+        *asked,
     ])
 
 
@@ -184,12 +192,14 @@ def score_checkpoint(path, n: int = 1000, seed: int = 0, device=None) -> dict:
         made = {"faces": "faces", "pattern": "the 1010 pattern", "none": "no images"}.get(kind, kind)
         raise ArtkitError(f"{Path(path).name} holds a {saved['model_name']} model that makes "
                           f"{made}, and `artkit gan score` judges digit generators only "
-                          "(mlp-naive, mlp or conv trained on digits).")
+                          "(the mlp and conv models trained on digits).")
     generator, info = ckpt.load_generator(path, device=pick_device(device))
     if tuple(generator.image_shape) != (1, 28, 28):
         c, h, w = generator.image_shape
         raise ArtkitError(f"{Path(path).name} makes {c}×{h}×{w} images, and `artkit gan score` "
                           "judges 28×28 grey digits only.")
-    scores = digit_scores(sample_images(generator, n, seed=seed))
+    # A conditional generator draws each digit in turn (`sample_images`), checked on each.
+    asked = np.arange(n) % generator.classes if generator.classes else None
+    scores = digit_scores(sample_images(generator, n, seed=seed), asked)
     scores.update(model_name=info["model_name"], step=info["step"], images_seen=info["images_seen"])
     return scores

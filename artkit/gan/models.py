@@ -13,15 +13,15 @@ From the book "Make Your First GAN With PyTorch" (Tariq Rashid), in order:
   28/32/64-pixel faces, grey or colour; the digit model trains with a weight-averaged
   generator (`ConvGANConfig.ema`).
 
-The MLP and conv models can be conditional (`classes`, as in the book's last chapter):
+The MLP and conv models can be conditional (`classes`, as in the book's conditional GAN):
 `mlp-cond` and `conv-cond` are told which digit to draw, and their discriminators judge each
 image against its label.
 
 Every generator has `latent_dim`, `image_shape` (C, H, W), `classes` (0 unless conditional),
 `sample_latent(n, generator, labels=None)`, `labels_of(z)` and `generate(z)` → images
 (N, C, H, W) in 0..1. Every discriminator takes such images (and, when conditional, their
-labels) and returns (N, 1) probabilities of "real". Configs turn into plain dicts (`config_to_dict`) so checkpoints
-hold no code, and back (`config_from_dict`).
+labels) and returns (N, 1) probabilities of "real". Configs turn into plain dicts
+(`config_to_dict`) so checkpoints hold no code, and back (`config_from_dict`).
 """
 
 from __future__ import annotations

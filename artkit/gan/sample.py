@@ -22,12 +22,15 @@ def sample_images(generator, n: int, seed: int = 0, device=None, labels=None) ->
     The latent vectors come from a CPU generator seeded with `seed`, so the same seed gives the
     same images on any device. The generator is run in evaluation mode and left unchanged.
     labels: for a conditional generator, the class to draw (one for all, or one per image);
-    None draws random classes.
+    None draws each class in turn (0, 1, ... 9, 0, 1, ...), as many of each as the real
+    digits have, so scores compare like with like.
     """
     if n < 1:
         raise ArtkitError(f"cannot draw {n} images; ask for 1 or more.")
     if device is not None:
         generator = generator.to(device)
+    if labels is None and generator.classes:
+        labels = torch.arange(n) % generator.classes
     z = generator.sample_latent(n, torch.Generator().manual_seed(int(seed)), labels)
     images = []
     for start in range(0, n, 1024):  # keeps memory flat for big n
