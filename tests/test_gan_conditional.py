@@ -94,7 +94,7 @@ def test_conditional_models_refuse_data_without_labels_or_with_unknown_labels():
     with pytest.raises(ArtkitError, match="conv-cond model is conditional.*these images have none"):
         Trainer("conv-cond", unlabelled, quiet(), score_fn=False)
     too_many = data.ImageData(digits.images, digits.labels + 5, "shifted digits")
-    with pytest.raises(ArtkitError, match="knows classes 0 to 9, but shifted digits have label 14"):
+    with pytest.raises(ArtkitError, match="knows classes 0 to 9, but shifted digits have label 10"):
         Trainer("mlp-cond", too_many, quiet(batch_size=8), score_fn=False)
 
 

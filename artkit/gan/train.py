@@ -229,10 +229,11 @@ class Trainer:
                               f"image with its label, and {data.name} have none; give labelled "
                               "data (an IDX file beside its labels file, the book's CSV, or an "
                               "NPZ with labels) or pick a model without -cond.")
-        if classes and (data.labels.min() < 0 or data.labels.max() >= classes):
+        unknown = data.labels[(data.labels < 0) | (data.labels >= classes)] if classes else []
+        if len(unknown):
             raise ArtkitError(f"the {self.model_name} model knows classes 0 to {classes - 1}, "
-                              f"but {data.name} have label {int(data.labels.max())}; give "
-                              "digits labelled 0-9.")
+                              f"but {data.name} have label {int(unknown[0])}; give digits "
+                              "labelled 0-9.")
         return data.to(self.device)
 
     def _default_score_fn(self):
