@@ -246,7 +246,7 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     # Conditional: told which digit to draw, judged against the digit's label. 5 minutes on
     # the bundled digits (2-core CPU, one thread), scored on samples that ask for each digit
     # equally often: conv-cond 0.16-0.26 (ten seeds, mean 0.20; conv: 1.8-3.1, mean 2.29),
-    # mlp-cond 3.95-4.14 (three seeds; mlp: 6.0-6.7). The label helps the conv far more than
+    # mlp-cond 3.95-4.47 (four runs; mlp: 6.0-6.7). The label helps the conv far more than
     # the MLP. Scored on random labels instead, conv-cond gave 0.38 and 0.31 (seeds 0, 1).
     ModelSpec("mlp-cond", "Part III improved, conditional: told which digit to draw",
               lambda: MLPGANConfig(beta1=0.5, pack=2, lr=0.0003, d_lr=0.0001, classes=10),
