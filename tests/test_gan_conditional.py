@@ -142,3 +142,31 @@ def test_checkpoint_and_cli_sample_by_digit(tmp_path, capsys):
     assert cli.main(["gan", "sample", str(plain / "last.pt"), "--digit", "3",
                      "--out", str(tmp_path / "x.png")]) != 0
     assert "trained without labels" in capsys.readouterr().err
+
+
+def test_equal_clusters_are_equal_seeded_and_find_clear_groups():
+    from artkit.gan.clusters import equal_clusters
+
+    blobs = torch.cat([torch.randn(10, 4, generator=torch.Generator().manual_seed(i)) * 0.1 + 10 * i
+                       for i in range(3)])  # three far-apart groups of ten
+    found = equal_clusters(blobs, 3, seed=0)
+    assert all(len(set(found[i * 10:(i + 1) * 10].tolist())) == 1 for i in range(3))
+    assert len(set(found.tolist())) == 3
+
+    digits = digit_data(5).images  # 1,000 digits
+    clusters = equal_clusters(digits, 10, seed=1)
+    assert torch.equal(torch.bincount(clusters), torch.full((10,), 100))
+    assert torch.equal(clusters, equal_clusters(digits, 10, seed=1))
+    assert sorted(torch.bincount(equal_clusters(digits[:23], 5)).tolist()) == [4, 4, 5, 5, 5]
+    with pytest.raises(ArtkitError, match="cannot group 23 images into 30 clusters"):
+        equal_clusters(digits[:23], 30)
+
+
+def test_a_clustering_model_labels_its_data_with_clusters_not_digits():
+    digits = digit_data(5)
+    trainer = Trainer(models.ConvGANConfig(clusters=20), digits, quiet(), score_fn=False)
+    assert trainer.data.name == "1000 digits in 20 clusters" and trainer.generator.classes == 20
+    assert torch.equal(torch.bincount(trainer.data.labels), torch.full((20,), 50))
+    trainer.run(steps=2)  # trains conditioned on the clusters
+    with pytest.raises(ArtkitError, match="labels \\(classes\\) or on clusters"):
+        Trainer(models.ConvGANConfig(classes=10, clusters=20), digits, quiet(), score_fn=False)

@@ -135,6 +135,9 @@ class ConvGANConfig:
     - classes: above 0 the GAN is conditional: the generator's latent ends in the one-hot
       label of the digit to draw, and the discriminator scores each image against its label
       with a learnt vector per class (a projection discriminator, Miyato & Koyama 2018).
+    - clusters: above 0 (with classes 0) the GAN conditions on clusters instead of labels:
+      the trainer groups the training images into this many equal clusters of alike images
+      (`artkit.gan.clusters`) and uses each image's cluster as its label. No labels needed.
     - data: "digits" or "faces".
     """
 
@@ -151,6 +154,7 @@ class ConvGANConfig:
     ema: float = 0.999
     reuse_fakes: bool = True
     classes: int = 0
+    clusters: int = 0
     data: str = "digits"
 
 
@@ -338,6 +342,11 @@ class Generator(nn.Module):
             self.train(was_training)
 
 
+def label_count(config) -> int:
+    """How many labels a model is conditioned on: its classes, or the clusters it finds."""
+    return getattr(config, "classes", 0) or getattr(config, "clusters", 0)
+
+
 def one_hot(labels: torch.Tensor, classes: int) -> torch.Tensor:
     """(N,) class numbers → (N, classes) float one-hot rows; a class out of range is an
     ArtkitError that names it."""
@@ -482,8 +491,8 @@ class ConvGenerator(Generator):
     def __init__(self, config: ConvGANConfig):
         super().__init__()
         base, widths = conv_plan(config)
-        self.classes = config.classes
-        self.latent_dim = config.latent_dim + config.classes
+        self.classes = label_count(config)
+        self.latent_dim = config.latent_dim + self.classes
         self.image_shape = (config.channels, config.image_size, config.image_size)
         self.base_shape = (widths[0], base, base)
         self.project = nn.Sequential(
@@ -528,7 +537,7 @@ class ConvDiscriminator(nn.Module):
         features = widths[-1] * base * base
         layers += [nn.Flatten(), nn.Linear(features, 1), nn.Sigmoid()]
         self.net = nn.Sequential(*layers)
-        self.classes = config.classes
+        self.classes = label_count(config)
         if self.classes:
             self.label_vectors = nn.Embedding(self.classes, features)
         _dcgan_init(self)

@@ -43,6 +43,7 @@ from artkit.errors import ArtkitError
 from artkit.gan import checkpoint as ckpt
 from artkit.gan import data as gan_data
 from artkit.gan import models
+from artkit.gan.clusters import equal_clusters
 from artkit.gan.device import pick_device, use_threads
 from artkit.gan.sample import sample_images, save_grid, to_numpy_images
 from artkit.gan.text import kilo
@@ -223,6 +224,13 @@ class Trainer:
                               f"{data.name} are {dc}×{dh}×{dw}; pick a model made for this data.")
         if len(data) == 0:
             raise ArtkitError(f"{data.name} holds no images to train on.")
+        clusters = getattr(self.model_config, "clusters", 0)
+        if clusters and getattr(self.model_config, "classes", 0):
+            raise ArtkitError("a model conditions on its data's labels (classes) or on clusters "
+                              "it finds (clusters), not both; set one of them to 0.")
+        if clusters:  # its own labels: which of `clusters` groups of alike images each is in
+            data = gan_data.ImageData(data.images, equal_clusters(data.images, clusters, self.seed),
+                                      f"{data.name} in {clusters} clusters")
         classes = self.generator.classes
         if classes and data.labels is None:
             raise ArtkitError(f"the {self.model_name} model is conditional: it learns each "
