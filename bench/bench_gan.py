@@ -2,6 +2,7 @@
 
     python bench/bench_gan.py --speed                    # images/s at batch 1, 64, 128
     python bench/bench_gan.py --quality --minutes 1,2,5  # scores after 1, 2 and 5 minutes
+    python bench/bench_gan.py --quality --models conv-clusters,conv-cond,mlp-cond
     python bench/bench_gan.py                            # both
 
 Speed: training images per second (one full GAN step: D on real, D on generated, G) for the
@@ -14,8 +15,9 @@ Quality: each model trains on the 5000 bundled real MNIST digits (at the batch s
 `artkit gan train` uses for it) and is scored every 10 seconds of training with artkit's MNIST
 classifier; at each time mark the best generator so far (lowest Fréchet distance) is reported:
 classes covered, KL to uniform, Fréchet distance, inception score. Scoring time counts inside
-the budget, as it does in `artkit gan train`. Timings depend on what else the machine is doing:
-note the load.
+the budget, as it does in `artkit gan train`; so does the setup before training (building the
+trainer, and for conv-clusters grouping the digits into clusters), printed with each model. Timings
+depend on what else the machine is doing: note the load.
 """
 
 from __future__ import annotations
@@ -143,12 +145,15 @@ def quality(name, digits, marks, device, seed: int) -> None:
     generator at each mark."""
     batch = MODEL_SPECS[name].batch_size
     config = TrainConfig(batch_size=batch, score_seconds=10, sample_every=10**12, threads=1)
+    started = time.perf_counter()
     trainer = Trainer(name, digits, config, device=device, seed=seed, notice=lambda message: None)
+    setup = time.perf_counter() - started
     print(f"\nQuality of {name} on the 5k bundled digits, {describe(device)}, batch {batch}, "
-          f"seed {seed}, scored every 10 s on 1000 samples (best so far at each mark)")
+          f"seed {seed}, scored every 10 s on 1000 samples (best so far at each mark); "
+          f"{setup:.1f} s of setup counted in the first mark")
     print(f"{'minutes':>7} {'images':>10} {'best at':>9} {'classes':>7} {'KL':>6} {'Frechet':>8} "
           f"{'IS':>5} {'scores':>6}   latest: classes Frechet")
-    done = 0.0
+    done = setup / 60
     for mark in marks:
         trainer.run(minutes=mark - done)
         done = mark
