@@ -224,14 +224,18 @@ class Trainer:
                               f"{data.name} are {dc}×{dh}×{dw}; pick a model made for this data.")
         if len(data) == 0:
             raise ArtkitError(f"{data.name} holds no images to train on.")
-        clusters = getattr(self.model_config, "clusters", 0)
+        return self._with_labels(data).to(self.device)
+
+    def _with_labels(self, data):
+        """The data with the labels a conditional model learns from: their own, or for a
+        model with `clusters`, the cluster each image falls in (its seed picks the clusters)."""
+        classes, clusters = self.generator.classes, getattr(self.model_config, "clusters", 0)
         if clusters and getattr(self.model_config, "classes", 0):
             raise ArtkitError("a model conditions on its data's labels (classes) or on clusters "
                               "it finds (clusters), not both; set one of them to 0.")
-        if clusters:  # its own labels: which of `clusters` groups of alike images each is in
-            data = gan_data.ImageData(data.images, equal_clusters(data.images, clusters, self.seed),
+        if clusters:
+            return gan_data.ImageData(data.images, equal_clusters(data.images, clusters, self.seed),
                                       f"{data.name} in {clusters} clusters")
-        classes = self.generator.classes
         if classes and data.labels is None:
             raise ArtkitError(f"the {self.model_name} model is conditional: it learns each "
                               f"image with its label, and {data.name} have none; give labelled "
@@ -242,7 +246,7 @@ class Trainer:
             raise ArtkitError(f"the {self.model_name} model knows classes 0 to {classes - 1}, "
                               f"but {data.name} have label {int(unknown[0])}; give digits "
                               "labelled 0-9.")
-        return data.to(self.device)
+        return data
 
     def _default_score_fn(self):
         if models.data_kind(self.model_config) != "digits" or \
