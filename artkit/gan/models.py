@@ -421,8 +421,8 @@ class MLPGenerator(Generator):
 
     def __init__(self, config: MLPGANConfig):
         super().__init__()
-        self.classes = config.classes
-        self.latent_dim, self.image_shape = config.latent_dim + config.classes, (1, 28, 28)
+        self.classes = label_count(config)
+        self.latent_dim, self.image_shape = config.latent_dim + self.classes, (1, 28, 28)
         layers = [nn.Linear(self.latent_dim, config.hidden), _activation(config.activation)]
         if config.layernorm:
             layers.append(nn.LayerNorm(config.hidden))
@@ -444,8 +444,8 @@ class MLPDiscriminator(nn.Module):
 
     def __init__(self, config: MLPGANConfig):
         super().__init__()
-        self.classes = config.classes
-        layers = [nn.Linear((784 + config.classes) * config.pack, config.hidden),
+        self.classes = label_count(config)
+        layers = [nn.Linear((784 + self.classes) * config.pack, config.hidden),
                   _activation(config.activation)]
         if config.layernorm:
             layers.append(nn.LayerNorm(config.hidden))
