@@ -199,7 +199,7 @@ def score_checkpoint(path, n: int = 1000, seed: int = 0, device=None) -> dict:
         raise ArtkitError(f"{Path(path).name} makes {c}×{h}×{w} images, and `artkit gan score` "
                           "judges 28×28 grey digits only.")
     # A conditional generator draws each digit in turn (`sample_images`), checked on each.
-    asked = np.arange(n) % generator.classes if getattr(config, "classes", 0) else None
+    asked = generator.labels_in_turn(n) if getattr(config, "classes", 0) else None
     scores = digit_scores(sample_images(generator, n, seed=seed), asked)
     scores.update(model_name=info["model_name"], step=info["step"], images_seen=info["images_seen"])
     return scores

@@ -332,6 +332,11 @@ class Generator(nn.Module):
         """The random part of n latent vectors, (n, latent_dim - classes)."""
         return torch.randn((n, self.latent_dim - self.classes), generator=generator)
 
+    def labels_in_turn(self, n: int) -> torch.Tensor | None:
+        """n labels taking each class in turn (0, 1, ... 9, 0, 1, ...), so every class is
+        drawn about equally often, as in the real digits; None when not conditional."""
+        return torch.arange(n) % self.classes if self.classes else None
+
     def labels_of(self, z: torch.Tensor) -> torch.Tensor | None:
         """The class each latent vector asks for (N,), or None when not conditional."""
         return z[:, -self.classes:].argmax(dim=1) if self.classes else None

@@ -29,8 +29,8 @@ def sample_images(generator, n: int, seed: int = 0, device=None, labels=None) ->
         raise ArtkitError(f"cannot draw {n} images; ask for 1 or more.")
     if device is not None:
         generator = generator.to(device)
-    if labels is None and generator.classes:
-        labels = torch.arange(n) % generator.classes
+    if labels is None:
+        labels = generator.labels_in_turn(n)
     z = generator.sample_latent(n, torch.Generator().manual_seed(int(seed)), labels)
     images = []
     for start in range(0, n, 1024):  # keeps memory flat for big n

@@ -399,12 +399,10 @@ class Trainer:
         """The latents of every sample grid, so the grids of a run show the same samples. A
         conditional model's grid has one column per class (`grid_columns`)."""
         n, classes = self.config.n_samples, self.generator.classes
-        labels = None
         if classes:
-            n = math.ceil(n / classes) * classes
-            labels = torch.arange(n) % classes
+            n = math.ceil(n / classes) * classes  # whole rows
         return self.generator.sample_latent(n, torch.Generator().manual_seed(self.seed + 1),
-                                            labels)
+                                            self.generator.labels_in_turn(n))
 
     @property
     def grid_columns(self) -> int:
