@@ -633,3 +633,11 @@ def param_problem(name: str, known: list[str], path: str | None) -> Problem:
     have = f" Its settings are {join_words(known)}." if known else \
         " It has no settings (UPPERCASE names like PETALS = 8 at the top of the file)."
     return Problem("param", f"the sketch has no setting called {name}.{hint}{have}", path=path)
+
+
+def param_value_problem(error, path: str | None) -> Problem:
+    """--param NAME=VALUE gave a setting a value of the wrong kind, or out of its range
+    (`error` is the `artkit.params.ParamError`: "the setting PETALS must be a whole number,
+    not '2.5'.")."""
+    text = str(error)
+    return Problem("param", text[:1].lower() + text[1:], path=path)

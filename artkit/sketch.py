@@ -9,7 +9,9 @@ brushes, an `artkit.noise.Noise`), all seeded from one seed, so `--seed` repeats
 Settings are the sketch's UPPERCASE top-level names (`PETALS = 8`), in the spirit of Pygame
 Zero's `WIDTH`/`HEIGHT` and vsketch's `Param`s: `artkit run flower.py --param PETALS=12`
 rewrites that one assignment before the file runs, so even code at the top level sees the new
-value.
+value. The new value must be of the kind the file's own value is (`setting_params`): a setting
+written `PETALS = 8` takes whole numbers, `SPEED = 2.5` any number, `NAME = "rose"` text; a
+setting whose value is worked out (`SIZE = WIDTH / 4`) takes any Python literal, or the text.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from pathlib import Path
 
 from artkit.color import ColourMode
 from artkit.errors import ArtkitError
+from artkit.params import COMPUTED, MAX_SIDE, MIN_SIDE, Param, split_assignment
 
 DEFAULT_WIDTH = 400
 DEFAULT_HEIGHT = 400
@@ -185,32 +188,58 @@ def _is_setting_name(name: str) -> bool:
     return name.isupper() and not name.startswith("_")
 
 
-def find_settings(tree: ast.Module) -> dict[str, object]:
-    """The sketch's settings: top-level `NAME = literal` assignments with UPPERCASE names."""
-    settings = {}
+# Settings artkit itself reads, with the limits it needs (the canvas's size in pixels).
+_SETTING_LIMITS = {"WIDTH": (MIN_SIDE, MAX_SIDE), "HEIGHT": (MIN_SIDE, MAX_SIDE)}
+
+
+def _setting_defaults(tree: ast.Module, computed):
+    """(name, default) for each top-level `NAME = ...` with an UPPERCASE name; `computed` for
+    a value that isn't a literal."""
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             name = node.targets[0].id
             if _is_setting_name(name):
                 try:
-                    settings[name] = ast.literal_eval(node.value)
-                except ValueError:
-                    settings[name] = None  # computed; can still be overridden
-    return settings
+                    yield name, ast.literal_eval(node.value)
+                except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                    yield name, computed  # computed; can still be overridden
 
 
-def parse_param(text: str) -> tuple[str, object]:
-    """'PETALS=12' -> ('PETALS', 12); the value is read as a Python literal, or kept as text."""
-    name, sep, raw = text.partition("=")
-    name = name.strip()
-    if not sep or not name.isidentifier():
-        raise ArtkitError(f"--param needs NAME=VALUE, like --param PETALS=12, not {text!r}.")
-    raw = raw.strip()
-    try:
-        value = ast.literal_eval(raw)
-    except (ValueError, SyntaxError):
-        value = raw
-    return name, value
+def find_settings(tree: ast.Module) -> dict[str, object]:
+    """The sketch's settings: top-level `NAME = literal` assignments with UPPERCASE names
+    (None for a value that is worked out when the sketch runs)."""
+    return dict(_setting_defaults(tree, None))
+
+
+def setting_param(name: str, default=COMPUTED) -> Param:
+    """The Param for the setting `name` whose value in the file is `default` (COMPUTED when
+    it is worked out): the same kind as the default, within artkit's limits for WIDTH and
+    HEIGHT."""
+    low, high = _SETTING_LIMITS.get(name, (None, None))
+    return Param.from_default(default, low, high)
+
+
+def setting_params(tree: ast.Module) -> dict[str, Param]:
+    """A Param for each of the sketch's settings, typed by its value in the file."""
+    return {name: setting_param(name, default)
+            for name, default in _setting_defaults(tree, COMPUTED)}
+
+
+def check_settings(overrides: dict[str, object], params: dict[str, Param]) -> dict[str, object]:
+    """The overrides (Python values, or text from the command line) checked against the
+    settings' Params; raises ParamError ("The setting PETALS must be a whole number, not
+    '2.5'."). Every name must be one of `params` (the caller reports unknown names)."""
+    return {name: params[name].coerce(value, f"the setting {name}")
+            for name, value in overrides.items()}
+
+
+def parse_param(text: str, params: dict[str, Param] | None = None) -> tuple[str, object]:
+    """'PETALS=12' -> ('PETALS', 12). With the sketch's `params` (see `setting_params`), the
+    value is checked against its setting's kind; otherwise (or for a name not there) it is read
+    as a Python literal, or kept as text."""
+    name, raw = split_assignment(text, "--param", "PETALS=12")
+    param = (params or {}).get(name) or setting_param(name)
+    return name, param.coerce(raw, f"the setting {name}")
 
 
 def apply_settings(tree: ast.Module, overrides: dict[str, object]) -> ast.Module:

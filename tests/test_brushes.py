@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pytest
 
-from artkit.brushes import BRUSHES, Brush, make_brush
+from artkit.brushes import BRUSHES, SIZE_MAX, SIZE_MIN, Brush, clamp_size, make_brush
 from artkit.brushes.base import resample_path
 from artkit.canvas import Canvas
 from artkit.errors import ArtkitError
@@ -206,10 +206,68 @@ def test_make_brush_errors_are_helpful():
     assert "size" in str(info.value) and "count" in str(info.value)
     with pytest.raises(ArtkitError, match="whole number"):
         make_brush("dabs", count="many")
-    with pytest.raises(ArtkitError, match="more than 0"):
+    with pytest.raises(ArtkitError, match=r"size must be a number from 1 to 200, not 0\."):
         make_brush("dabs", size=0)
     assert make_brush("flow", grey="yes").grey is True
     assert make_brush("dabs", count="12").count == 12
+
+
+@pytest.mark.parametrize("value,shown", [
+    ("500", "'500'"), (500, "500"), ("abc", "'abc'"), ("0", "'0'"), ("-3", "'-3'"),
+    ("nan", "'nan'"), (float("inf"), "inf"), ("", "''"), ("１２", "'１２'"), (True, "True"),
+])
+def test_make_brush_refuses_bad_sizes_in_one_sentence(value, shown):
+    with pytest.raises(ArtkitError) as info:
+        make_brush("flow", size=value)
+    message = str(info.value)
+    assert message.startswith(f"The flow brush's size must be a number from 1 to 200, not {shown}")
+    assert message.endswith(".") and message.count(". ") == 0
+
+
+def test_make_brush_checks_every_parameter_against_its_range():
+    assert make_brush("flow", size="200", alpha="0", edges="1", lines="1").size == 200.0
+    for name, key, value, words in [
+        ("dabs", "alpha", 300, "from 0 to 255"),
+        ("squares", "alpha", -1, "from 0 to 255"),       # inherited from dabs
+        ("dabs", "count", 0, "whole number from 1 to 1000"),
+        ("dabs", "count", "2.5", "whole number"),
+        ("flow", "step", 0, "more than 0"),
+        ("broad_short", "weight", "0", "more than 0"),  # a subclass that only changes defaults
+        ("flow", "edges", 1.5, "from 0 to 1"),
+        ("curves", "darkness_power", 0, "more than 0"),
+        ("flow", "grey", "maybe", "true or false"),
+        ("texture", "length", "-1", "more than 0"),
+        ("mouse_direction", "drag", 0, "from 1 to 1000"),
+    ]:
+        with pytest.raises(ArtkitError, match=f"The {name} brush's {key} must be .*{words}"):
+            make_brush(name, **{key: value})
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_numeric_parameter_declares_a_range(name):
+    cls = BRUSHES[name]
+    brush = cls()
+    for key, spec in cls.param_specs().items():
+        value = getattr(brush, key)
+        assert spec.kind is type(value), (key, spec)
+        assert spec.coerce(value, key) == value           # the defaults are in range
+        if spec.kind in (int, float):
+            assert spec.low is not None and spec.high is not None, key
+    assert cls.param_spec("size").low == SIZE_MIN and cls.param_spec("size").high == SIZE_MAX
+
+
+def test_clamp_size_stops_at_the_limits():
+    assert SIZE_MIN == 1.0 and SIZE_MAX == 200.0
+    assert clamp_size(500) == 200.0 and clamp_size(0) == 1.0 and clamp_size(-5) == 1.0
+    assert clamp_size(37.5) == 37.5 and Brush.clamp_size(1e9) == 200.0
+    assert make_brush("flow").clamp_size(float("nan")) == 1.0
+
+
+def test_toolbar_uses_the_brush_size_range():
+    from artkit.app import toolbar
+
+    assert (toolbar.SIZE_MIN, toolbar.SIZE_MAX) == (SIZE_MIN, SIZE_MAX)
+    assert toolbar.fraction_to_size(1.0) == SIZE_MAX and toolbar.fraction_to_size(0.0) == SIZE_MIN
 
 
 @pytest.mark.parametrize("name", NAMES)

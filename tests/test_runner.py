@@ -202,6 +202,33 @@ def test_params_override_settings_even_at_the_top_level(tmp_path, quiet):
     assert "Did you mean PETALS?" in bad.problem.text()
 
 
+def test_params_must_be_the_kind_of_the_setting(tmp_path, quiet):
+    path = write(tmp_path / "p.py", """
+        PETALS = 5
+        SPEED = 1.5
+        NAME = "rose"
+        SIDE = PETALS * 10
+        WIDTH = 40
+        HEIGHT = 40
+    """)
+    runner = SketchRunner(path, seed=1, params={"PETALS": "12", "SPEED": "3", "NAME": "12",
+                                                "SIDE": "[1, 2]"})
+    assert runner.load()
+    namespace = runner.current.namespace
+    assert namespace["PETALS"] == 12 and namespace["SPEED"] == 3.0 and type(namespace["SPEED"]) is float
+    assert namespace["NAME"] == "12" and namespace["SIDE"] == [1, 2]
+    assert runner.provenance()["params"] == {"PETALS": 12, "SPEED": 3.0, "NAME": "12", "SIDE": [1, 2]}
+    for params, message in [
+        ({"PETALS": "2.5"}, "the setting PETALS must be a whole number, not '2.5'."),
+        ({"SPEED": "nan"}, "the setting SPEED must be a number, not 'nan'."),
+        ({"WIDTH": "0"}, "the setting WIDTH must be a whole number from 1 to 16384, not '0'."),
+        ({"NAME": 3}, "the setting NAME must be text, not 3."),
+    ]:
+        bad = SketchRunner(path, seed=1, params=params)
+        assert not bad.load()
+        assert bad.problem.kind == "param" and bad.problem.text() == message
+
+
 # ------------------------------------------------------------------ live reload
 
 GOOD = """
@@ -390,6 +417,23 @@ def test_run_command_problems(tmp_path, quiet, capsys):
         assert time.perf_counter() - started < 20  # the loop guard stopped it
         assert message in quiet.problems[-1].text()
         assert not out.exists()
+
+
+def test_run_command_params(tmp_path, quiet, capsys):
+    path = write(tmp_path / "flower.py", """
+        PETALS = 5
+        WIDTH = 40
+        HEIGHT = 40
+        def draw():
+            background(PETALS * 10, 0, 0)
+    """)
+    out = tmp_path / "f.png"
+    assert main(["run", str(path), "--frames", "1", "--out", str(out), "--param", "PETALS=12"]) == 0
+    assert read_provenance(out)["params"] == {"PETALS": 12}
+    assert main(["run", str(path), "--frames", "1", "--out", str(out), "--param", "PETALS=2.5"]) == 2
+    assert quiet.problems[-1].text() == "the setting PETALS must be a whole number, not '2.5'."
+    assert main(["run", str(path), "--frames", "1", "--param", "PETALS"]) == 2
+    assert "--param needs NAME=VALUE" in capsys.readouterr().err
 
 
 def test_run_command_checks_out_before_running(tmp_path, capsys):

@@ -11,6 +11,7 @@ import pygame
 
 from artkit.app import theme
 from artkit.app.hits import HitMap
+from artkit.brushes.base import SIZE_MAX, SIZE_MIN
 
 WIDTH = 212
 PAD = 14
@@ -199,10 +200,8 @@ class Toolbar:
         theme.text(img, title.upper(), (PAD, y), 11, theme.TEXT_FAINT, bold=True)
 
 
-# The size slider spans 1..200 px on a log scale, so small sizes get as much travel as big ones.
-SIZE_MIN, SIZE_MAX = 1.0, 200.0
-
-
+# The size slider spans the brushes' sizes (SIZE_MIN..SIZE_MAX, 1..200 px) on a log scale, so
+# small sizes get as much travel as big ones.
 def size_to_fraction(size: float) -> float:
     f = np.log(max(SIZE_MIN, min(SIZE_MAX, size)) / SIZE_MIN) / np.log(SIZE_MAX / SIZE_MIN)
     return float(f)

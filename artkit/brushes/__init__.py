@@ -1,15 +1,18 @@
 """The hairy-portrait brushes, by name.
 
 `BRUSHES` maps each name to its class (in toolbar order); `make_brush(name, **params)` builds
-one with checked parameters. Every brush has `name`, `summary` (one line), `size`, and
+one with checked parameters: each value (a Python value, or text from `--param size=20`) goes
+through the `artkit.params.Param` its field declares, so `size=500` or `size=abc` is refused in
+one sentence. Every brush has `name`, `summary` (one line), `size`, and
 `stroke(source, path, rng)` / `autopaint(source, n, rng)` returning a `Strokes` batch.
+`clamp_size(px)` keeps a size inside SIZE_MIN..SIZE_MAX, the range the app's slider spans.
 """
 
 from __future__ import annotations
 
 import difflib
 
-from artkit.brushes.base import Brush
+from artkit.brushes.base import SIZE_MAX, SIZE_MIN, Brush, clamp_size
 from artkit.brushes.dabs import DabsBrush, SquaresBrush
 from artkit.brushes.flow import (BroadShortBrush, CurvesBrush, FlowBrush, FlowGreyBrush,
                                  FlowWeightedBrush)
@@ -17,7 +20,7 @@ from artkit.brushes.lines import (DiagonalBrush, MouseDirectionBrush, SprinklesB
                                   TextureBrush)
 from artkit.errors import ArtkitError
 
-__all__ = ["Brush", "BRUSHES", "make_brush", "brush_names"]
+__all__ = ["Brush", "BRUSHES", "make_brush", "brush_names", "clamp_size", "SIZE_MIN", "SIZE_MAX"]
 
 BRUSHES: dict[str, type[Brush]] = {
     cls.name: cls
@@ -49,38 +52,5 @@ def make_brush(name: str, **params) -> Brush:
         if key not in names:
             raise ArtkitError(f"The {cls.name} brush has no parameter {key!r}; "
                               f"its parameters are: {', '.join(names)}.")
-        values[key] = _coerce(cls.name, key, value, type(getattr(cls, key, value)))
-    brush = cls(**values)
-    if not brush.size > 0:
-        raise ArtkitError(f"A brush size must be more than 0, not {brush.size}.")
-    return brush
-
-
-def _coerce(brush: str, key: str, value, kind: type):
-    """Turn a value (possibly a string from the command line) into the parameter's type."""
-    try:
-        if kind is bool:
-            if isinstance(value, str):
-                low = value.strip().lower()
-                if low in ("1", "true", "yes", "on"):
-                    return True
-                if low in ("0", "false", "no", "off"):
-                    return False
-                raise ValueError(value)
-            return bool(value)
-        if kind is int:
-            number = float(value)
-            if number != int(number):
-                raise ValueError(value)
-            return int(number)
-        if kind is float:
-            number = float(value)
-            if number != number or number in (float("inf"), float("-inf")):
-                raise ValueError(value)
-            return number
-        return kind(value)
-    except (TypeError, ValueError):
-        kind_name = {bool: "true or false", int: "a whole number", float: "a number"}.get(
-            kind, kind.__name__)
-        raise ArtkitError(f"The {brush} brush's {key} must be {kind_name}, not {value!r}."
-                          ) from None
+        values[key] = cls.coerce_param(key, value)
+    return cls(**values)

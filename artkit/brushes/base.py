@@ -9,7 +9,11 @@ and by itself. All randomness comes from the `rng` passed in (never global rando
 same seed paints the same marks.
 
 Parameters are dataclass fields with defaults that give the brush's look; `size` is the one
-the app changes (mouse wheel, [ and ]) and every brush scales its geometry with it.
+the app changes (mouse wheel, [ and ]) and every brush scales its geometry with it. Each field
+is declared with `param(default, low, high)`, which records the range `--param` may give it
+(an `artkit.params.Param`); a subclass that only changes a default keeps its parent's range.
+`make_brush` checks values against these, and `Brush.clamp_size` keeps the app's size inside
+SIZE_MIN..SIZE_MAX, the same range the toolbar's slider shows.
 """
 
 from __future__ import annotations
@@ -21,9 +25,26 @@ from typing import ClassVar
 
 import numpy as np
 
+from artkit.params import Param
 from artkit.strokes import Strokes
 
-__all__ = ["Brush", "resample_path", "to_rgba", "scatter"]
+__all__ = ["Brush", "SIZE_MIN", "SIZE_MAX", "clamp_size", "param", "resample_path", "to_rgba",
+           "scatter"]
+
+# Brush sizes, in canvas px: what --param size=... may be, and what the app's slider and mouse
+# wheel span.
+SIZE_MIN, SIZE_MAX = 1.0, 200.0
+
+_PARAM = "param"  # the key of a field's Param in its metadata
+
+
+def param(default, low=None, high=None, *, above_low: bool = False, choices=None):
+    """A brush parameter: a dataclass field with its default and the values it may take.
+
+    `low`/`high` are inclusive bounds (None: none); `above_low` makes the value have to be
+    more than `low` (for lengths that can't be 0). The kind is the default's type."""
+    spec = Param(type(default), low, high, choices, above_low)
+    return dataclasses.field(default=default, metadata={_PARAM: spec})
 
 
 @dataclasses.dataclass
@@ -33,7 +54,7 @@ class Brush(abc.ABC):
     # The size at which the other parameters are given; marks scale by size / base_size.
     base_size: ClassVar[float] = 16.0
 
-    size: float = 16.0
+    size: float = param(16.0, SIZE_MIN, SIZE_MAX)
 
     # -- the interface ----------------------------------------------------------------------
     def stroke(self, source, path, rng: np.random.Generator) -> Strokes:
@@ -85,6 +106,41 @@ class Brush(abc.ABC):
     @classmethod
     def param_names(cls) -> list[str]:
         return [f.name for f in dataclasses.fields(cls)]
+
+    @classmethod
+    def param_spec(cls, name: str) -> Param:
+        """The Param of the field `name`: declared where the field is (or, when a subclass only
+        changes the default, where a parent class declared it); unbounded if none is."""
+        for klass in cls.__mro__:
+            declared = klass.__dict__.get("__dataclass_fields__", {}).get(name)
+            if declared is not None and _PARAM in declared.metadata:
+                return declared.metadata[_PARAM]
+        fields = {f.name: f for f in dataclasses.fields(cls)}
+        if name not in fields:
+            raise KeyError(name)
+        return Param.from_default(fields[name].default)
+
+    @classmethod
+    def param_specs(cls) -> dict[str, Param]:
+        """Every parameter's Param, in field order."""
+        return {name: cls.param_spec(name) for name in cls.param_names()}
+
+    @classmethod
+    def coerce_param(cls, name: str, value):
+        """`value` (a Python value or command-line text) checked for the parameter `name`;
+        raises ArtkitError with one sentence ("The flow brush's size must be a number from 1
+        to 200, not '500'.")."""
+        return cls.param_spec(name).coerce(value, f"the {cls.name} brush's {name}")
+
+    @classmethod
+    def clamp_size(cls, px: float) -> float:
+        """A size brought inside SIZE_MIN..SIZE_MAX (the mouse wheel stops at the limit)."""
+        return float(cls.param_spec("size").clamp(px))
+
+
+def clamp_size(px: float) -> float:
+    """A brush size brought inside SIZE_MIN..SIZE_MAX px (for the app's wheel and keys)."""
+    return Brush.clamp_size(px)
 
 
 # ------------------------------------------------------------------------------------------

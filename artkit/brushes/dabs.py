@@ -7,7 +7,7 @@ import dataclasses
 
 import numpy as np
 
-from artkit.brushes.base import Brush, scatter, to_rgba
+from artkit.brushes.base import SIZE_MAX, SIZE_MIN, Brush, param, scatter, to_rgba
 from artkit.strokes import CIRCLE, SQUARE, Strokes
 
 
@@ -18,10 +18,11 @@ class DabsBrush(Brush):
     kind = CIRCLE
     base_size = 16.0
 
-    size: float = 16.0           # the largest dab's diameter; the smallest is a quarter of it
-    count: int = 30              # dabs per touch
-    spread: float = 1.2          # how far dabs stray from the pointer, in sizes
-    alpha: float = 90.0          # 0..255
+    # the largest dab's diameter; the smallest is a quarter of it
+    size: float = param(16.0, SIZE_MIN, SIZE_MAX)
+    count: int = param(30, 1, 1000)          # dabs per touch
+    spread: float = param(1.2, 0.0, 20.0)    # how far dabs stray from the pointer, in sizes
+    alpha: float = param(90.0, 0.0, 255.0)   # 0..255
 
     def marks_per_touch(self) -> int:
         return int(self.count)

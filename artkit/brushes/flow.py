@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from artkit.brushes.base import Brush, scatter, to_rgba
+from artkit.brushes.base import SIZE_MAX, SIZE_MIN, Brush, param, scatter, to_rgba
 from artkit.noise import Noise
 from artkit.strokes import CURVE, POLYLINE, Strokes
 
@@ -34,17 +34,22 @@ class FlowBrush(Brush):
     kind = POLYLINE
     base_size = 12.0
 
-    size: float = 12.0           # clump width; lengths and weights scale with it
-    lines: int = 8               # hairs per clump
-    steps: int = 12              # segments per hair
-    step: float = 4.0            # segment length in px (at the default size)
-    weight: float = 2.0          # line width in px (at the default size)
-    alpha: float = 60.0          # 0..255
-    grey: bool = False           # colour from luminance instead of the source colour
-    field_scale: float = 2.5     # noise features across the canvas's shorter side
-    turns: float = 2.0           # how far the field's angle swings
-    field_seed: int = 0          # which noise field
-    edges: float = 0.8           # 0..1: how strongly hairs turn to run along the picture's edges
+    # clump width; lengths and weights scale with it
+    size: float = param(12.0, SIZE_MIN, SIZE_MAX)
+    lines: int = param(8, 1, 1000)               # hairs per clump
+    steps: int = param(12, 1, 500)               # segments per hair
+    # segment length in px (at the default size)
+    step: float = param(4.0, 0.0, 200.0, above_low=True)
+    # line width in px (at the default size)
+    weight: float = param(2.0, 0.0, 100.0, above_low=True)
+    alpha: float = param(60.0, 0.0, 255.0)       # 0..255
+    grey: bool = param(False)                    # colour from luminance, not the source colour
+    # noise features across the canvas's shorter side
+    field_scale: float = param(2.5, 0.0, 1000.0, above_low=True)
+    turns: float = param(2.0, 0.0, 100.0)        # how far the field's angle swings
+    field_seed: int = param(0, 0, 2**32 - 1)     # which noise field
+    # 0..1: how strongly hairs turn to run along the picture's edges
+    edges: float = param(0.8, 0.0, 1.0)
 
     def __post_init__(self):
         self._field: Noise | None = None
@@ -148,8 +153,9 @@ class FlowWeightedBrush(FlowBrush):
     name = "flow_weighted"
     summary = "flowing hairs whose weight follows brightness: thin in the dark, thick in light"
 
-    thinnest: float = 0.6        # width in the darkest parts (at the default size)
-    thickest: float = 4.5        # width in the lightest parts
+    # width in the darkest parts (at the default size)
+    thinnest: float = param(0.6, 0.0, 100.0)
+    thickest: float = param(4.5, 0.0, 100.0)     # width in the lightest parts
     alpha: float = 55.0
 
     def clump_width(self, source, centres):
@@ -181,8 +187,9 @@ class CurvesBrush(FlowBrush):
     step: float = 7.0
     weight: float = 2.0
     alpha: float = 130.0         # in the lightest parts; darker parts fade towards min_alpha
-    min_alpha: float = 12.0
-    darkness_power: float = 1.5  # how quickly alpha falls off in the dark
+    min_alpha: float = param(12.0, 0.0, 255.0)
+    # how quickly alpha falls off in the dark
+    darkness_power: float = param(1.5, 0.0, 20.0, above_low=True)
 
     def clump_alpha(self, source, centres):
         lum = source.luminance_at(centres[:, 0], centres[:, 1])

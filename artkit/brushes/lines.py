@@ -10,7 +10,8 @@ import math
 
 import numpy as np
 
-from artkit.brushes.base import Brush, resample_path, scatter, to_rgba
+from artkit.brushes.base import (SIZE_MAX, SIZE_MIN, Brush, param, resample_path, scatter,
+                                 to_rgba)
 from artkit.strokes import LINE, Strokes
 
 
@@ -45,10 +46,10 @@ class LineClumpBrush(Brush):
     """A clump of `count` lines per touch, each in the colour under its middle."""
 
     base_size = 16.0
-    size: float = 16.0
-    count: int = 10
-    weight: float = 1.5
-    alpha: float = 90.0
+    size: float = param(16.0, SIZE_MIN, SIZE_MAX)
+    count: int = param(10, 1, 1000)                          # lines per touch
+    weight: float = param(1.5, 0.0, 100.0, above_low=True)   # line width in px (default size)
+    alpha: float = param(90.0, 0.0, 255.0)                   # 0..255
 
     def marks_per_touch(self) -> int:
         return int(self.count)
@@ -86,7 +87,7 @@ class SprinklesBrush(LineClumpBrush):
     count: int = 12
     weight: float = 1.0
     alpha: float = 110.0
-    reach: float = 1.6            # longest line, in sizes
+    reach: float = param(1.6, 0.0, 50.0, above_low=True)     # longest line, in sizes
 
     def segments(self, centres, rng, headings):
         m, count = len(centres), max(1, int(self.count))
@@ -104,8 +105,8 @@ class DiagonalBrush(LineClumpBrush):
     count: int = 8
     weight: float = 2.0
     alpha: float = 80.0
-    length: float = 1.25          # in sizes
-    jitter: float = 0.12          # radians of wobble around 45 degrees
+    length: float = param(1.25, 0.0, 50.0, above_low=True)   # in sizes
+    jitter: float = param(0.12, 0.0, math.pi)     # radians of wobble around 45 degrees
 
     def segments(self, centres, rng, headings):
         m, count = len(centres), max(1, int(self.count))
@@ -124,10 +125,10 @@ class MouseDirectionBrush(LineClumpBrush):
     count: int = 7
     weight: float = 2.0
     alpha: float = 75.0
-    length: float = 1.8           # in sizes
-    jitter: float = 0.08          # radians of wobble around the hand's direction
-    drag: int = 8                 # autopaint: touches per imaginary drag of the hand
-    wander: float = 0.35          # autopaint: how much an imaginary drag turns per touch
+    length: float = param(1.8, 0.0, 50.0, above_low=True)    # in sizes
+    jitter: float = param(0.08, 0.0, math.pi)     # radians of wobble around the hand's direction
+    drag: int = param(8, 1, 1000)                 # autopaint: touches per imaginary drag
+    wander: float = param(0.35, 0.0, math.pi)     # autopaint: how much a drag turns per touch
 
     def __post_init__(self):
         self._heading = None       # the last direction the pointer moved (for held moments)
@@ -194,8 +195,9 @@ class TextureBrush(LineClumpBrush):
     count: int = 8
     weight: float = 1.0
     alpha: float = 45.0
-    length: float = 1.6           # in sizes
-    contrast: float = 2.5         # how hard light/dark decide white/black (1 = plain dither)
+    length: float = param(1.6, 0.0, 50.0, above_low=True)    # in sizes
+    # how hard light/dark decide white/black (1 = plain dither)
+    contrast: float = param(2.5, 0.0, 100.0)
 
     def segments(self, centres, rng, headings):
         m, count = len(centres), max(1, int(self.count))

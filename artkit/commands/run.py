@@ -61,10 +61,11 @@ def run_command(args) -> int:
 
 
 def run_sketch(path: Path, args) -> int:
+    from artkit.params import split_assignment
     from artkit.runner import SketchRunner
-    from artkit.sketch import parse_param
 
-    params = dict(parse_param(p) for p in args.param)
+    # The values stay text here: the runner checks each against its setting's kind in the file.
+    params = dict(split_assignment(p, "--param", "PETALS=12") for p in args.param)
     runner = SketchRunner(path, seed=args.seed, params=params, timeout=args.timeout)
     if args.frames is None and args.out is None:
         from artkit.app.sketch_window import run_window
