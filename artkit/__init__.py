@@ -3,11 +3,20 @@
 `import artkit` stays light: it imports neither pygame nor torch.
 """
 
-__version__ = "0.1.0"
+from artkit.version import __version__
+
+__all__ = ["__version__", "go"]
 
 
 def go():
-    """Run the sketch file that called this (so an editor's Run button works)."""
-    from artkit.runner import go as _go
+    """Run the sketch file that called this in a window (so an editor's Run button works).
 
-    _go()
+    The package itself is the entry point here, like the command line: it may open the
+    window, which the core below it never does."""
+    from artkit.runner import caller_sketch
+
+    runner = caller_sketch()
+    if runner is not None:
+        from artkit.app.sketch_window import run_window
+
+        run_window(runner)

@@ -4,7 +4,8 @@
 runner (`from artkit.api import *` gives the same names to an editor). Like the standard
 library's turtle module, each command is a plain function written out here (so editors and
 IDEs see its arguments and help) that forwards to one object: the `SketchContext` of the
-sketch running now, which holds its canvas, seeds, angle mode and input state.
+sketch running now (kept by `artkit.current`), which holds its canvas, seeds, angle mode and
+input state.
 
 Conventions (p5.js ideas, Python spelling): snake_case; `colour` and `color` both work; angles
 are degrees unless `angle_mode(RADIANS)`; `circle(x, y, size)` takes the width across.
@@ -30,8 +31,12 @@ from artkit.canvas import (  # noqa: F401  (re-exported constants)
     RIGHT, ROUND, SQUARE, TOP,
 )
 from artkit.color import HSB, RGB, colour_mode as _make_colour_mode, rgb_to_hsb, to_rgba
+# The sketch running now lives in artkit.current (the turtle draws through it too); use,
+# current and current_canvas stay importable from here because the runner and tests call them.
+from artkit.current import current, current_canvas, use  # noqa: F401
 from artkit.errors import ArtkitError
-from artkit.sketch import DEGREES, RADIANS, SketchContext
+from artkit.sketch import DEGREES, RADIANS
+from artkit.turtle import KOCH, PLANT, SIERPINSKI, Evolution, LSystem, Turtle, expand as _expand
 
 __all__ = [
     # the sketch
@@ -82,27 +87,6 @@ mouse_button = None
 key = ""
 key_is_pressed = False
 
-# The sketch running now. Outside the runner (an editor running a file before artkit.go(), or
-# a test) a scratch context stands in, so calls still work.
-_ctx = SketchContext()
-
-
-def use(context: SketchContext) -> SketchContext:
-    """Make `context` the one every command draws through (the runner calls this)."""
-    global _ctx
-    _ctx = context
-    return context
-
-
-def current() -> SketchContext:
-    """The SketchContext commands draw through now."""
-    return _ctx
-
-
-def current_canvas():
-    """The canvas of the sketch running now."""
-    return _ctx.canvas
-
 
 def namespace() -> dict:
     """Every name of the beginner API, for putting into a sketch's globals."""
@@ -112,7 +96,7 @@ def namespace() -> dict:
 
 def _publish(**values) -> None:
     """Tell the sketch about a change it should see at once (size() changes width/height)."""
-    _ctx.namespace.update(values)
+    current().namespace.update(values)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,39 +104,39 @@ def _publish(**values) -> None:
 
 def size(w: float, h: float) -> None:
     """Make the canvas w pixels wide and h pixels high (call it first in setup)."""
-    _ctx.resize(w, h)
-    _publish(width=_ctx.canvas.width, height=_ctx.canvas.height)
+    current().resize(w, h)
+    _publish(width=current().canvas.width, height=current().canvas.height)
 
 
 def frame_rate(fps: float | None = None):
     """frame_rate(30) asks for 30 frames a second; frame_rate() tells you the rate now."""
     if fps is None:
-        return _ctx.measured_frame_rate
+        return current().measured_frame_rate
     if isinstance(fps, bool) or not isinstance(fps, (int, float)) or fps <= 0:
         raise ArtkitError(f"frame_rate needs a number of frames a second above 0, not {fps!r}.")
-    _ctx.target_frame_rate = float(fps)
-    return _ctx.target_frame_rate
+    current().target_frame_rate = float(fps)
+    return current().target_frame_rate
 
 
 def no_loop() -> None:
     """Stop calling draw() over and over (the picture stays)."""
-    _ctx.looping = False
+    current().looping = False
 
 
 def loop() -> None:
     """Start calling draw() over and over again."""
-    _ctx.looping = True
+    current().looping = True
 
 
 def redraw() -> None:
     """Call draw() once more, even after no_loop()."""
-    _ctx.redraw_requested = True
+    current().redraw_requested = True
 
 
 def save_frame(name: str | None = None) -> str:
     """Save the picture as a PNG (`sketch-0001.png`, counting up, or the name you give)."""
-    path = _ctx.next_frame_path(name)
-    _ctx.canvas.save(path, {"sketch": _ctx.name, "seed": _ctx.seed, "frame": _ctx.frame_count})
+    path = current().next_frame_path(name)
+    current().canvas.save(path, {"sketch": current().name, "seed": current().seed, "frame": current().frame_count})
     print(f"saved {path}")
     return str(path)
 
@@ -162,104 +146,104 @@ def save_frame(name: str | None = None) -> str:
 
 def circle(x: float, y: float, size: float) -> None:
     """A circle centred on (x, y); size is how wide it is across."""
-    _ctx.canvas.circle(x, y, size)
+    current().canvas.circle(x, y, size)
 
 
 def ellipse(x: float, y: float, width: float, height: float | None = None) -> None:
     """An oval centred on (x, y), width wide and height high."""
-    _ctx.canvas.ellipse(x, y, width, height)
+    current().canvas.ellipse(x, y, width, height)
 
 
 def square(x: float, y: float, size: float, corner: float = 0) -> None:
     """A square with its top-left corner at (x, y); corner rounds its corners off."""
     if corner:
-        _ctx.canvas.square(x, y, size, corner)
+        current().canvas.square(x, y, size, corner)
     else:
-        _ctx.canvas.square(x, y, size)
+        current().canvas.square(x, y, size)
 
 
 def rectangle(x: float, y: float, width: float, height: float, corner: float = 0) -> None:
     """A rectangle with its top-left corner at (x, y); corner rounds its corners off."""
     if corner:
-        _ctx.canvas.rect(x, y, width, height, corner)
+        current().canvas.rect(x, y, width, height, corner)
     else:
-        _ctx.canvas.rect(x, y, width, height)
+        current().canvas.rect(x, y, width, height)
 
 
 def rect(x: float, y: float, width: float, height: float, corner: float = 0) -> None:
     """Same as rectangle(x, y, width, height, corner)."""
     if corner:
-        _ctx.canvas.rect(x, y, width, height, corner)
+        current().canvas.rect(x, y, width, height, corner)
     else:
-        _ctx.canvas.rect(x, y, width, height)
+        current().canvas.rect(x, y, width, height)
 
 
 def line(x1: float, y1: float, x2: float, y2: float) -> None:
     """A straight line from (x1, y1) to (x2, y2) in the stroke colour."""
-    _ctx.canvas.line(x1, y1, x2, y2)
+    current().canvas.line(x1, y1, x2, y2)
 
 
 def point(x: float, y: float) -> None:
     """A dot at (x, y), as big as the stroke weight."""
-    _ctx.canvas.point(x, y)
+    current().canvas.point(x, y)
 
 
 def triangle(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float) -> None:
     """A triangle with corners (x1, y1), (x2, y2) and (x3, y3)."""
-    _ctx.canvas.triangle(x1, y1, x2, y2, x3, y3)
+    current().canvas.triangle(x1, y1, x2, y2, x3, y3)
 
 
 def quad(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float, x4: float, y4: float) -> None:
     """A shape with four corners, in order round the edge."""
-    _ctx.canvas.quad(x1, y1, x2, y2, x3, y3, x4, y4)
+    current().canvas.quad(x1, y1, x2, y2, x3, y3, x4, y4)
 
 
 def arc(x: float, y: float, w: float, h: float, start: float, stop: float, mode: str | None = None) -> None:
     """Part of an oval centred on (x, y), from angle start to stop (clockwise from 3 o'clock).
     mode is OPEN, CHORD or PIE."""
-    if _ctx.angle_mode == DEGREES:
+    if current().angle_mode == DEGREES:
         start, stop = _math.radians(start), _math.radians(stop)
-    _ctx.canvas.arc(x, y, w, h, start, stop, mode)
+    current().canvas.arc(x, y, w, h, start, stop, mode)
 
 
 def bezier(x1: float, y1: float, cx1: float, cy1: float, cx2: float, cy2: float, x2: float, y2: float) -> None:
     """A smooth curve from (x1, y1) to (x2, y2), pulled towards two control points."""
-    _ctx.canvas.bezier(x1, y1, cx1, cy1, cx2, cy2, x2, y2)
+    current().canvas.bezier(x1, y1, cx1, cy1, cx2, cy2, x2, y2)
 
 
 def curve(x1: float, y1: float, x2: float, y2: float, x3: float, y3: float, x4: float, y4: float) -> None:
     """A smooth curve from (x2, y2) to (x3, y3); the outer points steer it."""
-    _ctx.canvas.curve(x1, y1, x2, y2, x3, y3, x4, y4)
+    current().canvas.curve(x1, y1, x2, y2, x3, y3, x4, y4)
 
 
 def begin_shape() -> None:
     """Start a shape of your own: add corners with vertex(), then end_shape()."""
-    _ctx.canvas.begin_shape()
+    current().canvas.begin_shape()
 
 
 def vertex(x: float, y: float) -> None:
     """Add a corner at (x, y) to the shape started with begin_shape()."""
-    _ctx.canvas.vertex(x, y)
+    current().canvas.vertex(x, y)
 
 
 def curve_vertex(x: float, y: float) -> None:
     """Add a point that a smooth curve passes through to the shape."""
-    _ctx.canvas.curve_vertex(x, y)
+    current().canvas.curve_vertex(x, y)
 
 
 def end_shape(close: str | None = None) -> None:
     """Draw the shape; end_shape(CLOSE) joins the last corner back to the first."""
-    _ctx.canvas.end_shape(close)
+    current().canvas.end_shape(close)
 
 
 def rect_mode(mode: str) -> None:
     """How rect() and square() read their numbers: CORNER (default), CENTER or CORNERS."""
-    _ctx.canvas.rect_mode(mode)
+    current().canvas.rect_mode(mode)
 
 
 def ellipse_mode(mode: str) -> None:
     """How circle() and ellipse() read their numbers: CENTER (default), CORNER or CORNERS."""
-    _ctx.canvas.ellipse_mode(mode)
+    current().canvas.ellipse_mode(mode)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -297,7 +281,7 @@ Color = Colour
 
 
 def _mode():
-    return _ctx.colour_mode
+    return current().colour_mode
 
 
 def colour(*values) -> Colour:
@@ -323,45 +307,45 @@ lerp_color = lerp_colour
 
 def background(*values) -> None:
     """Paint the whole canvas one colour: background('skyblue'), background(30), background(0, 0, 80)."""
-    _ctx.canvas.background(*values)
+    current().canvas.background(*values)
 
 
 def fill(*values) -> None:
     """The colour shapes are filled with from now on."""
-    _ctx.canvas.fill(*values)
+    current().canvas.fill(*values)
 
 
 def no_fill() -> None:
     """Don't fill shapes (only their outlines are drawn)."""
-    _ctx.canvas.no_fill()
+    current().canvas.no_fill()
 
 
 def stroke(*values) -> None:
     """The colour of lines and shape outlines from now on."""
-    _ctx.canvas.stroke(*values)
+    current().canvas.stroke(*values)
 
 
 def no_stroke() -> None:
     """Don't draw outlines round shapes."""
-    _ctx.canvas.no_stroke()
+    current().canvas.no_stroke()
 
 
 def stroke_weight(weight: float) -> None:
     """How thick lines and outlines are, in pixels."""
-    _ctx.canvas.stroke_weight(weight)
+    current().canvas.stroke_weight(weight)
 
 
 def stroke_cap(cap: str) -> None:
     """The ends of lines: ROUND (default), SQUARE or PROJECT."""
-    _ctx.canvas.stroke_cap(cap)
+    current().canvas.stroke_cap(cap)
 
 
 def colour_mode(mode: str, *maxes: float) -> None:
     """How colour numbers are read: colour_mode(RGB) (red, green, blue 0-255, the default) or
     colour_mode(HSB) (hue 0-360, saturation 0-100, brightness 0-100, alpha 0-1)."""
     new_mode = _make_colour_mode(mode, *maxes)
-    _ctx.canvas.colour_mode(new_mode)
-    _ctx.colour_mode = new_mode
+    current().canvas.colour_mode(new_mode)
+    current().colour_mode = new_mode
 
 
 color_mode = colour_mode
@@ -372,17 +356,17 @@ color_mode = colour_mode
 
 def text(words, x: float, y: float) -> None:
     """Write words (or a number) at (x, y) in the fill colour."""
-    _ctx.canvas.text(words, x, y)
+    current().canvas.text(words, x, y)
 
 
 def text_size(size: float) -> None:
     """How big text is, in pixels."""
-    _ctx.canvas.text_size(size)
+    current().canvas.text_size(size)
 
 
 def text_align(horizontal: str, vertical: str = BASELINE) -> None:
     """Where text sits: LEFT, CENTER or RIGHT of x (and TOP, CENTER, BASELINE or BOTTOM of y)."""
-    _ctx.canvas.text_align(horizontal, vertical)
+    current().canvas.text_align(horizontal, vertical)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -391,7 +375,7 @@ def text_align(horizontal: str, vertical: str = BASELINE) -> None:
 def random(low=None, high=None):
     """A random decimal number: random() is 0 to 1, random(10) is 0 to 10, random(5, 10) is
     5 to 10 (the top number itself never comes up). random(a_list) picks one item."""
-    rng = _ctx.random
+    rng = current().random
     if low is None:
         return rng.random()
     if isinstance(low, (list, tuple, str, range)) and high is None:
@@ -408,39 +392,39 @@ def random_number(low: int, high: int | None = None) -> int:
         low, high = 0, low
     if low > high:
         low, high = high, low
-    return _ctx.random.randint(_math.ceil(low), _math.floor(high))
+    return current().random.randint(_math.ceil(low), _math.floor(high))
 
 
 def random_choice(items):
     """One item picked at random from a list: random_choice(['red', 'gold', 'teal'])."""
     if not items:
         raise ArtkitError("random_choice needs a list with at least one thing in it.")
-    return _ctx.random.choice(list(items) if not isinstance(items, (list, tuple, str, range)) else items)
+    return current().random.choice(list(items) if not isinstance(items, (list, tuple, str, range)) else items)
 
 
 def random_seed(seed: int) -> None:
     """Make the random numbers repeat: the same seed gives the same numbers every run."""
-    _ctx.random.seed(seed)
+    current().random.seed(seed)
 
 
 def random_gaussian(mean: float = 0.0, spread: float = 1.0) -> float:
     """A random number that is usually near `mean` (a bell curve `spread` wide)."""
-    return _ctx.random.gauss(mean, spread)
+    return current().random.gauss(mean, spread)
 
 
 def noise(x: float, y: float = 0.0, z: float | None = None) -> float:
     """Smooth random numbers from 0 to 1: nearby x, y (and z) give nearby values."""
-    return _ctx.noise(x, y, z)
+    return current().noise(x, y, z)
 
 
 def noise_detail(octaves: int = 4, falloff: float = 0.5) -> None:
     """How much fine detail noise has: more octaves, more wrinkles."""
-    _ctx.noise.detail(octaves, falloff)
+    current().noise.detail(octaves, falloff)
 
 
 def noise_seed(seed: int) -> None:
     """Make noise repeat: the same seed gives the same landscape of values."""
-    _ctx.noise.seed(seed)
+    current().noise.seed(seed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -528,11 +512,11 @@ def angle_mode(mode: str) -> None:
     key = str(mode).lower()
     if key not in (DEGREES, RADIANS):
         raise ArtkitError(f"angle_mode needs DEGREES or RADIANS, not {mode!r}.")
-    _ctx.angle_mode = key
+    current().angle_mode = key
 
 
 def _to_radians(angle: float) -> float:
-    return _math.radians(angle) if _ctx.angle_mode == DEGREES else angle
+    return _math.radians(angle) if current().angle_mode == DEGREES else angle
 
 
 def sin(angle: float) -> float:
@@ -553,7 +537,7 @@ def tan(angle: float) -> float:
 def atan2(y: float, x: float) -> float:
     """The angle from (0, 0) to the point (x, y), in the angle mode."""
     angle = _math.atan2(y, x)
-    return _math.degrees(angle) if _ctx.angle_mode == DEGREES else angle
+    return _math.degrees(angle) if current().angle_mode == DEGREES else angle
 
 
 def degrees(angle: float) -> float:
@@ -598,30 +582,30 @@ def sqrt(value: float) -> float:
 
 def translate(x: float, y: float) -> None:
     """Move where (0, 0) is: later shapes are drawn x to the right and y down."""
-    _ctx.canvas.translate(x, y)
+    current().canvas.translate(x, y)
 
 
 def rotate(angle: float) -> None:
     """Turn later shapes round (0, 0) by angle (degrees unless angle_mode(RADIANS)), clockwise."""
-    _ctx.canvas.rotate(_to_radians(angle))
+    current().canvas.rotate(_to_radians(angle))
 
 
 def scale(amount: float, amount_y: float | None = None) -> None:
     """Make later shapes bigger (2 is twice as big) or smaller (0.5 is half)."""
-    _ctx.canvas.scale(amount, amount_y)
+    current().canvas.scale(amount, amount_y)
 
 
 def push() -> None:
     """Remember the colours, styles and moves so far; pop() brings them back."""
-    _ctx.colour_modes.append(_ctx.colour_mode)
-    _ctx.canvas.push()
+    current().colour_modes.append(current().colour_mode)
+    current().canvas.push()
 
 
 def pop() -> None:
     """Go back to the colours, styles and moves remembered by the last push()."""
-    _ctx.canvas.pop()
-    if _ctx.colour_modes:
-        _ctx.colour_mode = _ctx.colour_modes.pop()
+    current().canvas.pop()
+    if current().colour_modes:
+        current().colour_mode = current().colour_modes.pop()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -631,14 +615,14 @@ def load_source(picture: str = "default") -> None:
     """The picture brushes take their colours from: a file name, or 'default' for the built-in one."""
     from artkit.source import open_source
 
-    canvas = _ctx.canvas
-    _ctx.source = open_source(picture, (canvas.width, canvas.height))
+    canvas = current().canvas
+    current().source = open_source(picture, (canvas.width, canvas.height))
 
 
 def _source():
-    if _ctx.source is None:
+    if current().source is None:
         load_source("default")
-    return _ctx.source
+    return current().source
 
 
 def show_source(amount: float = 255) -> None:
@@ -650,7 +634,7 @@ def show_source(amount: float = 255) -> None:
     if rgb.dtype != np.uint8:
         rgb = np.clip(rgb * 255.0 + 0.5, 0, 255).astype(np.uint8)
     alpha = np.full(rgb.shape[:2] + (1,), int(max(0, min(255, amount))), np.uint8)
-    _ctx.canvas.image(np.concatenate([rgb, alpha], axis=2), 0, 0)
+    current().canvas.image(np.concatenate([rgb, alpha], axis=2), 0, 0)
 
 
 def source_colour(x: float, y: float) -> Colour:
@@ -674,14 +658,14 @@ def brush(name: str, **settings):
     from artkit.brushes import make_brush
 
     made = make_brush(name, **settings)
-    _ctx.brushes[name] = made
+    current().brushes[name] = made
     return made
 
 
 def _brush(which):
     if not isinstance(which, str):
         return which  # a brush object from brush(...)
-    made = _ctx.brushes.get(which)
+    made = current().brushes.get(which)
     if made is None:
         made = brush(which)
     return made
@@ -696,27 +680,24 @@ def paint(brush_name, x: float, y: float, from_x: float | None = None, from_y: f
         path = np.array([[x, y]], np.float32)
     else:
         path = np.array([[from_x, from_y], [x, y]], np.float32)
-    strokes = _brush(brush_name).stroke(_source(), path, _ctx.numpy_rng)
-    _ctx.canvas.draw(strokes)
+    strokes = _brush(brush_name).stroke(_source(), path, current().numpy_rng)
+    current().canvas.draw(strokes)
 
 
 def autopaint(brush_name, marks: int = 100) -> None:
     """Let a brush paint `marks` marks by itself, all over the canvas."""
-    strokes = _brush(brush_name).autopaint(_source(), int(marks), _ctx.numpy_rng)
-    _ctx.canvas.draw(strokes)
+    strokes = _brush(brush_name).autopaint(_source(), int(marks), current().numpy_rng)
+    current().canvas.draw(strokes)
 
 
 # ---------------------------------------------------------------------------------------------
 # Turtle and L-systems
 
-from artkit.turtle import KOCH, PLANT, SIERPINSKI, Evolution, LSystem, Turtle  # noqa: E402
-
-
 def turtle(program: str, x: float | None = None, y: float | None = None, heading: float = 90.0,
            step: float = 10.0, angle: float = 90.0) -> Turtle:
     """Draw a turtle program, starting at (x, y) (the middle if left out) facing `heading`
     degrees (90 is up): turtle("4(F100 +90)") draws a square. Returns the turtle."""
-    canvas = _ctx.canvas
+    canvas = current().canvas
     walker = Turtle(canvas.width / 2 if x is None else x, canvas.height / 2 if y is None else y,
                     heading, step, angle)
     walker.run(program)
@@ -727,6 +708,4 @@ def turtle(program: str, x: float | None = None, y: float | None = None, heading
 def lsystem(axiom: str, rules: dict, iterations: int) -> str:
     """Grow a turtle program: start from axiom and replace letters by their rules, again and
     again: lsystem("F", {"F": "F+F--F+F"}, 3)."""
-    from artkit.turtle import expand
-
-    return expand(axiom, rules, iterations)
+    return _expand(axiom, rules, iterations)

@@ -10,10 +10,10 @@ import argparse
 import importlib
 import sys
 
-from artkit import __version__
+from artkit.version import __version__
 from artkit.errors import ArtkitError
 
-COMMAND_MODULES = ("paint", "render", "run", "gan")
+COMMAND_MODULES = ("paint", "sessions", "render", "run", "gan")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -46,7 +46,8 @@ from pathlib import Path
 from artkit import friendly
 from artkit.errors import ArtkitError
 from artkit.friendly import HOOK_ARGUMENTS, Problem
-from artkit.sketch import SketchContext, apply_settings, find_settings, new_seed
+from artkit.params import ParamError
+from artkit.sketch import SketchContext, apply_settings, check_settings, new_seed, setting_params
 
 DEFAULT_TIMEOUT = 3.0
 KEEPS_RUNNING = " (The last version that worked keeps running until you fix this.)"
@@ -136,6 +137,7 @@ class LoadedSketch:
     context: SketchContext
     hooks: dict = field(default_factory=dict)   # hook name -> (function, argument names)
     proven: bool = False                        # has drawn a frame without error
+    settings: dict = field(default_factory=dict)  # the --param overrides it got, checked
 
     @property
     def namespace(self) -> dict:
@@ -171,7 +173,7 @@ class SketchRunner:
             raise ArtkitError(f"There is no sketch file called '{path}'{hint}.")
         self.filename = str(self.path)
         self.seed = new_seed() if seed is None else int(seed)
-        self.params = dict(params or {})
+        self.params = dict(params or {})  # as given: Python values or command-line text
         self.timeout = float(timeout)
         self.out_dir = Path(out_dir) if out_dir is not None else Path.cwd()
         self.poll_interval = poll_interval
@@ -266,12 +268,17 @@ class SketchRunner:
             return False
         warnings = friendly.check_hooks(tree, self.filename, lines)
         warnings += friendly.check_reserved_names(tree, api.__all__, self.filename, lines)
-        settings = find_settings(tree)
+        settings = setting_params(tree)
         for name in self.params:
             if name not in settings:
                 self._fail_load(friendly.param_problem(name, sorted(settings), self.filename))
                 return False
-        apply_settings(tree, self.params)
+        try:
+            values = check_settings(self.params, settings)
+        except ParamError as error:
+            self._fail_load(friendly.param_value_problem(error, self.filename))
+            return False
+        apply_settings(tree, values)
         try:
             code = compile(tree, self.filename, "exec")
         except SyntaxError as error:  # a few errors are only found by the compiler
@@ -284,7 +291,7 @@ class SketchRunner:
         namespace.update(__file__=self.filename, __builtins__=__builtins__)
         namespace[RUNNER_FLAG] = True
         context = SketchContext(self.seed, namespace, out_dir=self.out_dir, name=self.path.stem)
-        sketch = LoadedSketch(source, lines, module, context)
+        sketch = LoadedSketch(source, lines, module, context, settings=values)
         for warning in warnings:
             warning.path = self.filename
             friendly.report(warning)
@@ -476,8 +483,9 @@ class SketchRunner:
         info = {"sketch": self.path.name, "seed": self.seed}
         if frames is not None:
             info["frames"] = frames
-        if self.params:
-            info["params"] = self.params
+        params = self.current.settings if self.current is not None else self.params
+        if params:
+            info["params"] = params
         return info
 
 
@@ -492,11 +500,10 @@ class _HookProblem(Exception):
 # ---------------------------------------------------------------------------------------------
 # artkit.go(): run the calling file from an editor's Run button
 
-def go() -> None:
-    """Run the sketch file that called this, in a window (so Thonny's or IDLE's Run works).
-
-    Does nothing when the runner itself is executing the file, or when the file was imported
-    rather than run."""
+def caller_sketch() -> "SketchRunner | None":
+    """A runner for the sketch file that called `artkit.go()` (which opens it in a window, so
+    Thonny's or IDLE's Run works). None when the runner itself is executing the file, or when
+    the file was imported rather than run."""
     frame = sys._getframe(1)
     while frame is not None and frame.f_globals.get("__name__", "").startswith("artkit"):
         frame = frame.f_back
@@ -508,6 +515,4 @@ def go() -> None:
     path = caller.get("__file__")
     if not path:
         raise ArtkitError("artkit.go() runs a saved sketch file: save your sketch first, then run it.")
-    from artkit.app.sketch_window import run_window
-
-    run_window(SketchRunner(path))
+    return SketchRunner(path)

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
+from artkit.current import current_canvas
 from artkit.errors import ArtkitError
 
 __all__ = [
@@ -178,8 +179,6 @@ class Drawing:
         `colours`/`weights` are lists picked by depth (the last one is used for deeper
         branches); leave them out to use the current stroke colour and weight."""
         if canvas is None:
-            from artkit.api import current_canvas
-
             canvas = current_canvas()
         if not len(self.segments):
             return
@@ -339,11 +338,6 @@ class LSystem:
 
     def drawing(self, iterations: int | None = None, step: float = 10.0) -> Drawing:
         return trace(self.program(iterations), 0.0, 0.0, self.heading, step, self.angle)
-
-    def draw_in(self, x: float, y: float, w: float, h: float, canvas=None, colours=None,
-                weights=None, iterations: int | None = None) -> None:
-        """Draw scaled to fit the box (x, y, w, h)."""
-        self.drawing(iterations).fitted(x, y, w, h).draw(canvas, colours, weights)
 
     def describe(self) -> str:
         """The rules as text, e.g. 'F -> F+F--F+F'."""
@@ -519,8 +513,6 @@ class Evolution:
                 w: float | None = None, h: float | None = None) -> int | None:
         """Which variant's cell contains the point (px, py), or None."""
         if w is None or h is None:
-            from artkit.api import current_canvas
-
             canvas = current_canvas()
             w = canvas.width if w is None else w
             h = canvas.height if h is None else h
@@ -535,8 +527,6 @@ class Evolution:
              canvas=None, colours=None, weights=None) -> None:
         """Draw every variant fitted into its own cell of a grid filling (x, y, w, h)."""
         if canvas is None:
-            from artkit.api import current_canvas
-
             canvas = current_canvas()
         w = canvas.width if w is None else w
         h = canvas.height if h is None else h

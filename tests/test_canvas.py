@@ -554,10 +554,13 @@ def test_save_jpeg(tmp_path):
 
 
 # ---------------------------------------------------------------- pygame and layering
-def test_pygame_surface_shares_memory():
+def test_the_apps_view_shares_the_canvas_memory():
     pygame = pytest.importorskip("pygame")
+    from artkit.app.views import CanvasView
+
     canvas = Canvas(16, 12)
-    surface = canvas.pygame_surface()
+    view = CanvasView()
+    surface = view.surface(canvas)
     assert surface.get_size() == (16, 12)
     canvas.no_stroke()
     canvas.fill("red")
@@ -567,7 +570,7 @@ def test_pygame_surface_shares_memory():
     reds = pygame.surfarray.pixels_red(surface)
     assert reds.shape == (16, 12) and (reds[:8] == 255).all()
     del reds
-    assert canvas.pygame_surface() is surface
+    assert view.surface(canvas) is surface
 
 
 def test_canvas_module_does_not_import_pygame():

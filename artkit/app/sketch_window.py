@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import pygame
 
+from artkit.app.views import CanvasView
 from artkit.friendly import Problem
 
 MIN_WINDOW = (480, 360)        # small sketches sit in the middle, so messages have room
@@ -88,6 +89,7 @@ class SketchWindow:
         self._warning_since = 0.0
         self._shown_warnings = None
         self._held_buttons = set()
+        self._view = CanvasView("RGBA")
 
     # ------------------------------------------------------------------ window
     def _fit_window(self) -> None:
@@ -130,7 +132,7 @@ class SketchWindow:
         screen.fill(BACKDROP)
         canvas = self.runner.canvas
         if canvas is not None:
-            screen.blit(canvas.pygame_surface(), self.offset)
+            screen.blit(self._view.surface(canvas), self.offset)
         problem = self.runner.problem
         if problem is not None:
             self._draw_box(problem, ERROR_ACCENT)

@@ -23,7 +23,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from artkit import __version__
+from artkit.version import __version__
 from artkit.errors import ArtkitError
 from artkit.gan import models
 

@@ -35,7 +35,7 @@ import torch
 from torch import nn
 
 from artkit.errors import ArtkitError
-from artkit.gan.shapes import conv_out, conv_transpose_out
+from artkit.gan.conv_sizes import conv_out, conv_transpose_out
 
 
 # --------------------------------------------------------------------------- configs
