@@ -2,9 +2,9 @@
 
 The pixels live in one numpy array of shape (height, width, 4), uint8, RGBA with premultiplied
 alpha (after a background the canvas is opaque, so premultiplication changes nothing you see).
-skia draws straight into that array; `pixels()` hands it out without copying, and
-`pygame_surface()` wraps the same memory as a pygame Surface, so the window shows the canvas
-without a copy. Nothing here imports pygame until `pygame_surface()` is called.
+skia draws straight into that array; `pixels()` hands it out without copying, and the app
+wraps the same memory as a pygame Surface (`artkit.app.views`), so the window shows the canvas
+without a copy. Nothing here imports pygame.
 
 Drawing follows p5.js: a style state (fill, stroke, stroke weight, caps, rect/ellipse modes,
 colour mode, text size) and a transform, both saved by `push()` and restored by `pop()`.
@@ -26,12 +26,14 @@ from pathlib import Path
 import numpy as np
 import skia
 
-from artkit import __version__
+from artkit.version import __version__
 from artkit.color import ColourMode, colour_mode as _make_colour_mode, to_rgba
 from artkit.errors import ArtkitError
+from artkit.files import atomic_write, check_writable
+from artkit.strokes import render_strokes
 
 __all__ = [
-    "Canvas", "read_provenance", "check_can_save", "save_error",
+    "Canvas", "read_provenance", "check_can_save",
     "CORNER", "CORNERS", "CENTER", "RADIUS",
     "ROUND", "SQUARE", "PROJECT", "MITER", "BEVEL",
     "OPEN", "CHORD", "PIE", "CLOSE",
@@ -178,7 +180,6 @@ class Canvas:
         self._font: skia.Font | None = None  # made by the first text(): see _text_font
         self._shape: list | None = None
         self._shape_kind = None
-        self._pygame_surface = None
         self._apply_style()
         if background is not None:
             self.background(background)
@@ -308,17 +309,6 @@ class Canvas:
     @_numbers_only
     def scale(self, sx: float, sy: float | None = None) -> None:
         self.sk.scale(sx, sx if sy is None else sy)
-
-    @_numbers_only
-    def shear_x(self, angle: float) -> None:
-        self.sk.skew(math.tan(angle), 0.0)
-
-    @_numbers_only
-    def shear_y(self, angle: float) -> None:
-        self.sk.skew(0.0, math.tan(angle))
-
-    def reset_matrix(self) -> None:
-        self.sk.resetMatrix()
 
     def push(self) -> None:
         """Save the style and the transform; pop() brings them back."""
@@ -632,8 +622,6 @@ class Canvas:
     # ------------------------------------------------------------ strokes
     def draw(self, strokes, scale: float = 1.0) -> None:
         """Draw a batch of brush marks (an `artkit.strokes.Strokes`), scaled by `scale`."""
-        from artkit.strokes import render_strokes
-
         render_strokes(self.sk, strokes, scale)
 
     # ------------------------------------------------------------ pixels
@@ -685,52 +673,21 @@ class Canvas:
             picture = picture.convert("RGB")
             if fmt == "JPEG":
                 options["quality"] = 95
-        try:
-            picture.save(path, fmt, **options)
-        except OSError as error:
-            raise save_error(path, error) from None
+        with atomic_write(path) as f:  # a crash or a full disk leaves the old file intact
+            picture.save(f, fmt, **options)
         return path
-
-    def pygame_surface(self):
-        """A pygame Surface that shares this canvas's pixel memory (no copy): draw on the canvas
-        and blit the surface to see it. It stays valid as long as this canvas lives."""
-        if self._pygame_surface is None:
-            import pygame
-
-            self._pygame_surface = pygame.image.frombuffer(self._pixels, (self.width, self.height), "RGBA")
-        return self._pygame_surface
 
     def __repr__(self) -> str:
         return f"Canvas({self.width}, {self.height})"
 
 
 def check_can_save(path) -> Path:
-    """Raise the ArtkitError a save to `path` would meet (missing folder, a folder's name, a
-    folder artkit may not write in) before any work is done, so nothing made is lost to it."""
-    import tempfile
-
+    """Raise the ArtkitError a save to `path` would meet (a name without a picture suffix, a
+    missing folder, a folder's name, a folder artkit may not write in) before any work is
+    done, so nothing made is lost to it."""
     path = Path(path)
     _check_path_shape(path)
-    try:
-        with tempfile.TemporaryFile(dir=path.parent):
-            pass
-    except OSError as error:
-        raise save_error(path, error) from None
-    return path
-
-
-def save_error(path, error: OSError) -> ArtkitError:
-    """The one-sentence ArtkitError for an OSError met while writing `path`."""
-    path = Path(path)
-    if isinstance(error, PermissionError):
-        return ArtkitError(f"Can't save to '{path}': permission denied; pick another folder.")
-    if isinstance(error, FileNotFoundError):
-        if not path.parent.is_dir():
-            return ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
-        return ArtkitError(f"Can't save to '{path}': files can't be made in the folder "
-                           f"'{path.parent}'; pick another folder.")
-    reason = str(error.strerror or error)
-    return ArtkitError(f"Can't save to '{path}': {reason[:1].lower()}{reason[1:]}.")
+    return check_writable(path)
 
 
 def _check_path_shape(path: Path) -> str:

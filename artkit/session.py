@@ -1,8 +1,12 @@
-"""PaintSession: the paint app's state and everything it can do, without a window.
+"""PaintSession: one painting and everything that can be done to it, without a window.
 
-A session holds the canvas, the source picture the brush samples colours from, the brushes, the
-stroke log and the random generator. The window (`artkit.app.paint_app`) only turns events into
-calls on a session, and tests drive a session directly.
+A session holds the canvas, the source picture the brush samples colours from, the brushes and
+their settings, the stroke log and its journal, and the random generator. It paints along a
+path, paints until covered (`artkit.autopaint`), undoes and redoes, and saves the PNG and its
+stroke log with one provenance schema. Every front end is a thin adapter over it: the paint
+window (`artkit.app.paint_app`) turns events into calls on a session, `artkit render` and
+`render --walk` paint one headless, `artkit replay` rebuilds one from a log; tests drive a
+session directly.
 
 Undo is "replay all but the last gesture" (the marks are data in the stroke log). To keep it fast
 for long paintings the session keeps copies of the canvas every few gestures, so undo restores
@@ -22,20 +26,16 @@ from pathlib import Path
 
 import numpy as np
 
+from artkit.autopaint import Autopaint
+from artkit.brushes.base import clamp_size
 from artkit.canvas import Canvas
 from artkit.errors import ArtkitError
-from artkit.strokes import StrokeLog
-
-from artkit.app import storage
+from artkit.sessions import timestamped_name
+from artkit.strokelog import StrokeLog
 
 # The canvas starts as warm paper rather than screen white: translucent marks read better on it.
 PAPER = (248, 245, 238)
 DEFAULT_BRUSH = "flow"
-SIZE_MIN, SIZE_MAX = 1.0, 200.0  # brush sizes the app allows, in px
-
-
-def _allowed_size(px: float) -> float:
-    return float(min(SIZE_MAX, max(SIZE_MIN, px)))
 
 
 def default_brush() -> str:
@@ -52,7 +52,9 @@ class PaintSession:
     size differs; None for the built-in picture); brush: the starting brush's name; seed: for
     every mark's randomness (None: a random one, recorded in the log); background: the paper
     colour; source_spec: how to reopen the source on --resume (a path, "default", "gan:…");
-    log: an existing StrokeLog to continue (see `resume`).
+    log: an existing StrokeLog to continue (see `resume`); brush_params: the starting
+    brush's parameters (`make_brush`'s); scale: the canvas is this many times the painting's
+    size (a print-size render), while marks and the log stay in painting pixels.
     """
 
     FINE = 8
@@ -61,14 +63,17 @@ class PaintSession:
 
     def __init__(self, size=(1024, 768), source=None, brush: str | None = None,
                  seed: int | None = None, background=PAPER, source_spec: str | None = None,
-                 log: StrokeLog | None = None):
+                 log: StrokeLog | None = None, brush_params: dict | None = None,
+                 scale: float = 1.0):
         from artkit.source import SourceImage
 
         w, h = (int(v) for v in size)
         self.size = (w, h)
+        self.scale = float(scale)
         self.background = tuple(int(c) for c in background)
         self.seed = int(seed) if seed is not None else secrets.randbelow(2**31)
-        self.canvas = Canvas(w, h, background=self.background)
+        self.canvas = Canvas(max(1, round(w * self.scale)), max(1, round(h * self.scale)),
+                             background=self.background)
         if source is None:
             source, source_spec = SourceImage.default((w, h)), "default"
         self.source = self._fitted(source)
@@ -76,7 +81,8 @@ class PaintSession:
         self._brushes: dict = {}
         self._warmed: set = set()
         self.brush_name = ""
-        self.select_brush(brush or default_brush())
+        self.select_brush(brush or default_brush(), brush_params)
+        self.last_autopaint: Autopaint | None = None
         if log is None:
             log = StrokeLog((w, h), source_hash=self.source.hash, meta=self._meta())
         self.log = log
@@ -88,40 +94,51 @@ class PaintSession:
 
     def _meta(self) -> dict:
         return {"background": list(self.background), "seed": self.seed,
-                "source": self.source_spec, "brush": self.brush_name}
+                "source": self.source_spec, "brush": self.brush_name,
+                "params": self.brush.params()}
 
     # -- resuming ------------------------------------------------------------------------------
     @classmethod
-    def resume(cls, journal) -> tuple["PaintSession", str | None]:
-        """The session journalled at `journal`, its painting replayed, and a notice (or None)
-        when its source picture could not be opened again (the painting itself is intact)."""
-        from artkit.source import open_source
-
-        journal = Path(journal)
-        if not journal.exists():
-            raise ArtkitError("There is no painting session to resume yet; start one with "
-                              "'artkit paint'.")
-        log = StrokeLog.load(journal)
-        meta = log.meta
-        notice = None
-        spec = meta.get("source", "default")
-        try:
-            source = open_source(spec, log.size)
-        except ArtkitError as error:
-            source, notice = None, (f"{error} Your painting is back; new marks take their "
-                                    f"colours from the built-in picture.")
-            spec = "default"
-        if source is not None and log.source_hash and source.hash != log.source_hash:
-            notice = f"The source picture '{spec}' has changed since this painting began."
+    def from_log(cls, log: StrokeLog, scale: float = 1.0, background=None,
+                 open_source: bool = True) -> tuple["PaintSession", str | None]:
+        """The painting in `log` rebuilt (its source reopened, its brush and sizes back, its
+        gestures replayed), and a notice (or None) when its source picture could not be
+        opened again (the painting itself is intact). With open_source=False the built-in
+        picture stands in (replaying needs no source)."""
         from artkit.brushes import BRUSHES
+        from artkit.source import open_source as open_spec
 
+        meta = log.meta
+        notice, source = None, None
+        spec = meta.get("source", "default")
+        if open_source:
+            try:
+                source = open_spec(spec, log.size)
+            except ArtkitError as error:
+                notice = (f"{error} Your painting is back; new marks take their colours from "
+                          f"the built-in picture.")
+                spec = "default"
+            if source is not None and log.source_hash and source.hash != log.source_hash:
+                notice = f"The source picture '{spec}' has changed since this painting began."
         brush = meta.get("brush") if meta.get("brush") in BRUSHES else None
-        session = cls(log.size, source, brush=brush,
-                      seed=meta.get("seed"), background=meta.get("background", PAPER),
-                      source_spec=spec, log=log)
+        if background is None:
+            background = _colour(meta.get("background"), PAPER)
+        params = meta.get("params") if brush and isinstance(meta.get("params"), dict) else None
+        try:
+            session = cls(log.size, source, brush=brush, seed=_seed(meta.get("seed")),
+                          background=background, source_spec=spec, log=log, scale=scale,
+                          brush_params=params)
+        except ArtkitError:   # parameters this artkit doesn't know: the brush's defaults
+            session = cls(log.size, source, brush=brush, seed=_seed(meta.get("seed")),
+                          background=background, source_spec=spec, log=log, scale=scale)
         session._restore_brush_sizes(meta.get("brush_sizes"))
         session.replay_all()
         return session, notice
+
+    @classmethod
+    def resume(cls, journal) -> tuple["PaintSession", str | None]:
+        """`from_log` for the log saved or journalled at `journal`."""
+        return cls.from_log(StrokeLog.load(journal))
 
     def journal_to(self, path) -> Path:
         """Write the log to `path` as it grows (see `StrokeLog.journal_to`)."""
@@ -140,7 +157,7 @@ class PaintSession:
         if gesture.is_clear:
             self.canvas.background(*self.background)
         for strokes in gesture.strokes:
-            self.canvas.draw(strokes)
+            self.canvas.draw(strokes, self.scale)
 
     # -- brushes ---------------------------------------------------------------------------
     @property
@@ -153,12 +170,13 @@ class PaintSession:
 
         return list(BRUSHES)
 
-    def select_brush(self, name: str) -> None:
-        """Make `name` the current brush (each brush keeps its own size while you switch)."""
+    def select_brush(self, name: str, params: dict | None = None) -> None:
+        """Make `name` the current brush (each brush keeps its own size while you switch);
+        `params` rebuild it with those parameters."""
         from artkit.brushes import make_brush
 
-        if name not in self._brushes:
-            self._brushes[name] = make_brush(name)
+        if name not in self._brushes or params:
+            self._brushes[name] = make_brush(name, **(params or {}))
         self.brush_name = name
         self._warm_up()
 
@@ -178,7 +196,7 @@ class PaintSession:
 
     @brush_size.setter
     def brush_size(self, px: float) -> None:
-        self.brush.size = _allowed_size(px)
+        self.brush.size = clamp_size(px)
 
     def _restore_brush_sizes(self, sizes) -> None:
         """Give each brush the size it last painted with (from the log's meta), without
@@ -189,7 +207,7 @@ class PaintSession:
             if name in BRUSHES and isinstance(px, (int, float)) and np.isfinite(px):
                 if name not in self._brushes:
                     self._brushes[name] = make_brush(name)
-                self._brushes[name].size = _allowed_size(px)
+                self._brushes[name].size = clamp_size(px)
 
     # -- painting --------------------------------------------------------------------------
     @property
@@ -216,15 +234,27 @@ class PaintSession:
         return self._draw(self.brush.stroke(self.source, path, self.rng))
 
     def autopaint(self, n: int) -> int:
-        """Let the current brush lay `n` marks (or clumps) anywhere on the canvas."""
+        """Let the current brush lay `n` touches (clumps of marks) anywhere on the canvas."""
         return self._draw(self.brush.autopaint(self.source, int(n), self.rng))
+
+    def start_autopaint(self, touches: int | None = None) -> Autopaint:
+        """Begin painting until covered (or exactly `touches`): call `step()` on the result
+        as often as there is time for, or `run()` for all of it."""
+        self.end_gesture()
+        self.last_autopaint = Autopaint(self, touches)
+        return self.last_autopaint
+
+    def paint_until_covered(self, touches: int | None = None, progress=None) -> Autopaint:
+        """Let the brush paint by itself until the canvas is covered (or `touches` touches);
+        returns the finished run (touches laid, coverage, why it stopped)."""
+        return self.start_autopaint(touches).run(progress)
 
     def _draw(self, strokes) -> int:
         if not self.log.in_gesture:
             self.begin_gesture()
         if strokes is None or not len(strokes):
             return 0
-        self.canvas.draw(strokes)
+        self.canvas.draw(strokes, self.scale)
         self.log.add(strokes)
         self._mark_dirty(strokes)
         return len(strokes)
@@ -234,12 +264,14 @@ class PaintSession:
         """Grow the changed area by the marks' bounds (every kind of mark, curves included,
         stays within its points' box plus half its width), or to the whole canvas."""
         if strokes is None:
-            box = (0.0, 0.0, float(self.size[0]), float(self.size[1]))
+            box = (0.0, 0.0, float(self.canvas.width), float(self.canvas.height))
         else:
             lo = strokes.points.min(axis=(0, 1))
             hi = strokes.points.max(axis=(0, 1))
             pad = float(strokes.width.max()) * 0.75 + 2.0  # antialiasing and square corners
-            box = (float(lo[0]) - pad, float(lo[1]) - pad, float(hi[0]) + pad, float(hi[1]) + pad)
+            k = self.scale
+            box = ((float(lo[0]) - pad) * k, (float(lo[1]) - pad) * k,
+                   (float(hi[0]) + pad) * k, (float(hi[1]) + pad) * k)
         if self._dirty is not None:
             d = self._dirty
             box = (min(d[0], box[0]), min(d[1], box[1]), max(d[2], box[2]), max(d[3], box[3]))
@@ -251,7 +283,8 @@ class PaintSession:
         if d is None:
             return None
         x0, y0 = max(0, int(d[0])), max(0, int(d[1]))
-        x1, y1 = min(self.size[0], int(np.ceil(d[2]))), min(self.size[1], int(np.ceil(d[3])))
+        x1 = min(self.canvas.width, int(np.ceil(d[2])))
+        y1 = min(self.canvas.height, int(np.ceil(d[3])))
         if x1 <= x0 or y1 <= y0:
             return None
         return (x0, y0, x1 - x0, y1 - y0)
@@ -325,6 +358,22 @@ class PaintSession:
                     del self._snapshots[k]
             coarse = [k for k in coarse if k in self._snapshots]
 
+    def save_thumbnail(self, path, longest: int = 256) -> Path | None:
+        """A small PNG of the painting (what `artkit sessions` points to); None when it can't
+        be written: a thumbnail is never worth an error."""
+        from PIL import Image
+
+        from artkit.files import atomic_write
+
+        picture = Image.fromarray(self.canvas.rgb())
+        picture.thumbnail((longest, longest))
+        try:
+            with atomic_write(path) as f:
+                picture.save(f, "PNG")
+        except ArtkitError:
+            return None
+        return Path(path)
+
     # -- source ----------------------------------------------------------------------------
     def _fitted(self, source):
         """`source` resized (cover) to the canvas when its size differs."""
@@ -350,31 +399,51 @@ class PaintSession:
         self.set_source(open_source(spec, self.size), spec=str(spec))
 
     # -- saving ----------------------------------------------------------------------------
-    def provenance(self) -> dict:
-        return {"brush": self.brush_name, "brush_size": round(self.brush_size, 2),
-                "seed": self.seed, "source": self.source_spec,
-                "source_hash": self.source.hash, "strokes": self.log.stroke_count(),
-                "size": f"{self.size[0]}x{self.size[1]}"}
+    def provenance(self, **extra) -> dict:
+        """What a saved picture carries (one schema for every front end): how to make it
+        again. `extra` adds facts a front end knows (e.g. where a replay came from)."""
+        facts = {"brush": self.brush_name, "params": self.brush.params(),
+                 "brush_size": round(self.brush_size, 2), "seed": self.seed,
+                 "source": self.source_spec, "source_hash": self.source.hash,
+                 "size": f"{self.size[0]}x{self.size[1]}", "scale": self.scale,
+                 "gestures": len(self.log.gestures), "strokes": self.log.stroke_count()}
+        run = self.last_autopaint
+        if run is not None:
+            facts.update(touches=run.done, coverage=round(run.covered, 5))
+        facts.update(extra)
+        return facts
 
     def save(self, folder=".", now: _dt.datetime | None = None) -> Path:
         """Save the painting as a timestamped PNG in `folder`, with its stroke log beside it
         (same name, `.strokes`). Returns the PNG's path."""
-        self.end_gesture()
         folder = Path(folder)
         if not folder.is_dir():
-            raise ArtkitError(f"Can't save in '{folder}': that folder does not exist.")
-        png = storage.timestamped_name(folder, now)
-        self.canvas.save(png, self.provenance())
+            what = "is a file, not a folder" if folder.exists() else "does not exist"
+            raise ArtkitError(f"Can't save in '{folder}': that folder {what}.")
+        return self.save_as(timestamped_name(folder, now))
+
+    def save_as(self, png, with_log: bool = True, **provenance) -> Path:
+        """Write the picture to `png` and (with_log) the stroke log beside it (`.strokes`),
+        each atomically: a crash or a full disk leaves any files already there intact."""
+        self.end_gesture()
+        png = Path(png)
+        self.canvas.save(png, self.provenance(**provenance))
+        if not with_log:
+            return png
         try:
             self.log.save(png.with_suffix(".strokes"))
         except ArtkitError as error:
             raise ArtkitError(f"Saved '{png.name}', but not its stroke log. {error}") from None
         return png
 
-    # -- measuring -------------------------------------------------------------------------
-    def coverage(self, reference: np.ndarray, step: int = 3) -> float:
-        """Fraction of pixels that differ from `reference` (a snapshot), on a grid of every
-        `step`-th pixel so it is cheap enough to ask every few frames."""
-        now = self.canvas.pixels()[::step, ::step, :3]
-        then = reference[::step, ::step, :3]
-        return float(np.any(now != then, axis=2).mean())
+
+def _seed(value) -> int | None:
+    return int(value) if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _colour(value, default) -> tuple:
+    """An RGB tuple from a log's meta, or `default` when it isn't one."""
+    if isinstance(value, (list, tuple)) and len(value) >= 3 and \
+            all(isinstance(c, int) and 0 <= c <= 255 for c in value[:3]):
+        return tuple(value[:3])
+    return default

@@ -16,9 +16,10 @@ import numpy as np
 from PIL import Image
 
 from artkit.errors import ArtkitError
+from artkit.files import atomic_write
 
 __all__ = ["timelapse", "timelapse_frames", "write_animation", "check_animation_path",
-           "ANIMATION_SUFFIXES", "MAX_FRAME_BYTES", "run_timelapse_command"]
+           "ANIMATION_SUFFIXES", "MAX_FRAME_BYTES"]
 
 ANIMATION_SUFFIXES = (".webp", ".gif")
 # Pillow's animated writers need every frame in memory at once; past this many bytes of raw
@@ -107,10 +108,8 @@ def write_animation(frames, path, fps: float = 12.0, hold_last_s: float = HOLD_L
         options.update(optimize=False, disposal=1)
     else:
         options.update(quality=quality, method=4)
-    try:
-        images[0].save(path, **options)
-    except OSError as error:
-        raise ArtkitError(f"I can't write '{path}': {error.strerror or error}.") from None
+    with atomic_write(path) as f:   # a crash or a full disk leaves any old file intact
+        images[0].save(f, format="GIF" if gif else "WEBP", **options)
     return path
 
 
@@ -119,7 +118,7 @@ def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 1
     """Render the build-up of the painting in `log` (a StrokeLog or a .strokes path) into `out`
     (.webp or .gif): `seconds` long at `fps` frames a second, `scale` times the painting's size,
     then the finished painting held for a moment. Returns the path written."""
-    from artkit.strokes import StrokeLog
+    from artkit.strokelog import StrokeLog
 
     out = check_animation_path(out)
     if not (0 < scale <= 16):
@@ -138,23 +137,3 @@ def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 1
         fps = fps * fewer / frames
         frames = fewer
     return write_animation(timelapse_frames(log, frames, scale, background), out, fps=fps)
-
-
-def run_timelapse_command(args) -> int:
-    """`artkit replay FILE.strokes --timelapse OUT.webp|OUT.gif [--scale K] [--seconds S]`
-    (called by `artkit.commands.render`)."""
-    import time
-
-    from artkit.color import to_rgba
-
-    started = time.perf_counter()
-    background = tuple(to_rgba(args.background)[:3]) if args.background else None
-    notice = (lambda message: None) if args.quiet else print
-    path = timelapse(args.log, args.timelapse, scale=args.scale, seconds=args.seconds,
-                     background=background, notice=notice)
-    if not args.quiet:
-        with Image.open(path) as animation:
-            frames, size = animation.n_frames, animation.size
-        print(f"{path}: the painting's build-up in {frames} frames, {size[0]}x{size[1]}, "
-              f"{time.perf_counter() - started:.1f} s")
-    return 0

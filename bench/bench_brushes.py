@@ -125,7 +125,7 @@ def journal_timing(source, tmp_dir: str) -> None:
     """Per-gesture journal writes, and saving/loading a whole painting's log."""
     from pathlib import Path
 
-    from artkit.strokes import StrokeLog
+    from artkit.strokelog import StrokeLog
 
     brush = make_brush("flow")
     rng = np.random.default_rng(0)

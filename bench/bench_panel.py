@@ -77,7 +77,7 @@ NICE = None  # --nice: the worker process's priority (default: the panel's)
 def new_app(size, mode):
     from artkit.app.gan_panel import GanPanel
     from artkit.app.paint_app import PaintApp
-    from artkit.app.session import PaintSession
+    from artkit.session import PaintSession
 
     session = PaintSession(size, brush="flow", seed=1)
     app = PaintApp(session, out_dir=tempfile.gettempdir(), fps=60, plugins=False)

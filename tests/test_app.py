@@ -11,14 +11,14 @@ import pygame
 import pytest
 from PIL import Image
 
-from artkit.app import storage
 from artkit.app.paint_app import PaintApp
 from artkit.app.panels import Panel
-from artkit.app.session import PAPER, PaintSession
+from artkit.session import PAPER, PaintSession
+from artkit.sessions import SessionStore
 from artkit.brushes import BRUSHES
 from artkit.cli import main
 from artkit.source import SourceImage
-from artkit.strokes import StrokeLog
+from artkit.strokelog import StrokeLog
 
 SIZE = (200, 150)
 
@@ -340,39 +340,30 @@ def test_a_killed_window_loses_nothing(tmp_path):
                           capture_output=True)
     assert proc.returncode == -9, proc.stderr.decode()
     expected = np.load(tmp_path / "expected.npy")
-    resumed, _ = PaintSession.resume(home / storage.SESSION_LOG)
+    store = SessionStore(home / "sessions")
+    assert not store.is_busy(store.latest())   # the OS let go of the dead window's lock
+    resumed, _ = PaintSession.resume(store.folder / f"{store.latest()}.strokes")
     # the finished stroke is all there; the one in progress when killed adds at most a touch
     assert changed(resumed.canvas.pixels()).sum() > 500
     assert changed(resumed.canvas.pixels()).sum() >= changed(expected).sum() * 0.9
     assert resumed.brush_name == "flow" and resumed.seed == 4
 
 
-def test_cli_paint_then_resume(tmp_path, artkit_home, monkeypatch):
+def test_cli_paint_then_resume(tmp_path, artkit_home, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["paint", "--size", "200x150", "--frames", "2", "--seed", "9"]) == 0
-    journal = artkit_home / "session.strokes"
-    assert journal.exists()
+    store = SessionStore(artkit_home / "sessions")
+    first = store.latest()
+    assert first and (store.folder / f"{first}.strokes").exists()
+    assert (store.folder / f"{first}.png").exists()           # its picture, for the list
     assert main(["paint", "--resume", "--frames", "2"]) == 0
+    assert store.ids() == [first]                              # resumed, not a new one
     assert main(["paint", "--frames", "1"]) == 0
-    # nothing was painted, so the fresh start drops the old session instead of keeping it
-    assert not (artkit_home / "session.strokes.previous").exists()
-
-
-def test_a_fresh_start_keeps_a_painted_session_aside(tmp_path):
-    journal = tmp_path / storage.SESSION_LOG
-    previous = journal.with_name(journal.name + storage.PREVIOUS_SUFFIX)
-    painted = PaintSession(SIZE, brush="dabs", seed=1)
-    painted.journal_to(journal)
-    painted.begin_gesture()
-    painted.paint(line(20, 20, 120, 90))
-    painted.end_gesture()
-    painted.log.close()
-    assert storage.keep_previous(journal) == previous and not journal.exists()
-    blank = PaintSession(SIZE, brush="dabs", seed=1)
-    blank.journal_to(journal)
-    blank.log.close()
-    assert storage.keep_previous(journal) is None and not journal.exists()
-    assert PaintSession.resume(previous)[0].log.stroke_count() > 0  # the painting survived
+    assert len(store.ids()) == 2 and first in store.ids()      # a fresh start keeps the old
+    assert main(["paint", "--resume", first, "--frames", "1"]) == 0
+    assert store.latest() == first
+    assert main(["paint", "--resume", "19990101-000000"]) == 2
+    assert "There is no session" in capsys.readouterr().err
 
 
 def test_cli_rejects_bad_input_with_one_line(tmp_path, artkit_home, capsys):
@@ -479,7 +470,7 @@ def test_side_panels_plug_in(tmp_path):
 
 
 def test_the_session_needs_no_pygame():
-    code = ("import sys; from artkit.app.session import PaintSession; "
+    code = ("import sys; from artkit.session import PaintSession; "
             "s = PaintSession((64, 48), brush='dabs', seed=1); s.paint([(10, 10), (40, 30)]); "
             "s.undo(); print('pygame' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
@@ -502,7 +493,8 @@ def test_the_screen_shows_exactly_the_canvas_after_partial_redraws(tmp_path):
 
 
 def test_default_canvas_fits_the_screen():
-    from artkit.commands.paint import fitting_canvas_size, parse_size
+    from artkit.commands.paint import fitting_canvas_size
+    from artkit.params import parse_size
 
     assert fitting_canvas_size((1920, 1080), 212) == (1024, 768)
     w, h = fitting_canvas_size((1366, 768), 212)

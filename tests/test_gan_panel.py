@@ -16,7 +16,7 @@ import torch
 from artkit.app import gan_panel, gan_worker
 from artkit.app.gan_panel import GanPanel, SourceBuilder, guess_data_kind
 from artkit.app.paint_app import PaintApp
-from artkit.app.session import PaintSession
+from artkit.session import PaintSession
 from artkit.gan import checkpoint as ckpt
 from artkit.gan import models
 from artkit.gan.painting import format_spec

@@ -7,8 +7,9 @@ import pytest
 from PIL import Image
 
 from artkit.canvas import read_provenance
+from artkit.session import PAPER
 from artkit.cli import main
-from artkit.strokes import StrokeLog
+from artkit.strokelog import StrokeLog
 
 
 def run(capsys, *argv):
@@ -25,11 +26,11 @@ def test_render_writes_png_and_strokes_until_covered(tmp_path, capsys):
     assert out.exists() and out.with_suffix(".strokes").exists()
     image = np.asarray(Image.open(out).convert("RGB"))
     assert image.shape == (64, 96, 3)
-    assert np.mean((image != (250, 247, 240)).any(axis=2)) >= 0.99
+    assert np.mean((image != PAPER).any(axis=2)) >= 0.99
     info = read_provenance(out)
     assert info["brush"] == "dabs" and info["seed"] == 3 and info["params"]["count"] == 30
     log = StrokeLog.load(out.with_suffix(".strokes"))
-    assert log.size == (96, 64) and log.source_hash == info["source-hash"]
+    assert log.size == (96, 64) and log.source_hash == info["source_hash"]
     assert "covered" in stdout
 
 
@@ -155,7 +156,7 @@ def test_unwritable_out_is_refused_before_painting(tmp_path, capsys, monkeypatch
 
 
 def test_replay_refuses_damaged_and_future_logs_in_one_sentence(tmp_path, capsys):
-    import artkit.strokes as strokes_module
+    import artkit.strokelog as strokes_module
 
     good = tmp_path / "good.png"
     assert run(capsys, "render", "--strokes", "5", "--size", "32x24", "--out", str(good),

@@ -9,7 +9,7 @@ from artkit.brushes import make_brush
 from artkit.cli import main
 from artkit.errors import ArtkitError
 from artkit.source import SourceImage
-from artkit.strokes import StrokeLog
+from artkit.strokelog import StrokeLog
 from artkit.timelapse import timelapse, timelapse_frames, write_animation
 
 SIZE = (80, 60)

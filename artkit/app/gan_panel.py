@@ -32,10 +32,11 @@ import numpy as np
 import pygame
 
 from artkit.app import gan_worker as gw
-from artkit.app import storage, theme
+from artkit.app import theme
 from artkit.app.hits import HitMap
 from artkit.app.panels import Panel
 from artkit.errors import ArtkitError
+from artkit.sessions import data_dir
 from artkit.gan.text import kilo
 
 PANEL_WIDTH = 344
@@ -238,7 +239,6 @@ class GanPanel(Panel):
         self.quit_when_stopped = False
         self._pending = None     # "train" while a start of training awaits the engine
         self._walk_request = 0
-        self._walk_batch = 4
         self._thumbs = None
         self._thumb_key = None
         self._image = None
@@ -395,7 +395,7 @@ class GanPanel(Panel):
             return
         self.stop_walk(quiet=True)
         stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.run_dir = storage.data_dir() / "gan" / f"{stamp}-{self.model_name}"
+        self.run_dir = data_dir() / "gan" / f"{stamp}-{self.model_name}"
         resume = self.resume_from if self.resume_key == (self.dataset.source,
                                                           self.model_name) else None
         settings = gw.TrainSettings(
@@ -565,14 +565,19 @@ class GanPanel(Panel):
             self._paint_a_little()
 
     def _paint_a_little(self) -> None:
-        """The walk paints by itself (like autopaint, but it never decides it is finished)."""
+        """The walk paints by itself (like autopaint, but it never decides it is finished):
+        one batch of the core's autopaint size per frame, within WALK_PAINT_BUDGET_S."""
+        from artkit.autopaint import batch_sizes
+
         session = self.app.session
+        batch = batch_sizes(session.size, session.brush_size)[1]
         started = time.perf_counter()
-        n = self._walk_batch
-        session.autopaint(n)
-        spent = max(time.perf_counter() - started, 1e-6)
-        target = WALK_PAINT_BUDGET_S / (spent / n)
-        self._walk_batch = int(min(20_000, max(1, (n * target) ** 0.5)))
+        while True:
+            t0 = time.perf_counter()
+            session.autopaint(batch)
+            now = time.perf_counter()
+            if now - started + (now - t0) > WALK_PAINT_BUDGET_S:
+                break
 
     # -- events from the engine ------------------------------------------------------------------
     def update(self, dt: float) -> None:

@@ -26,7 +26,8 @@ import pygame
 from artkit.app import theme, toolbar as toolbar_mod
 from artkit.app.overlays import HelpOverlay, Toasts
 from artkit.app.panels import Panel
-from artkit.app.session import PaintSession
+from artkit.app.views import CanvasView
+from artkit.session import PaintSession
 from artkit.errors import ArtkitError
 
 # Brush keys in toolbar order; brushes past these are reached with , and . or a click.
@@ -34,10 +35,6 @@ BRUSH_KEYS = "1234567890-="
 SIZE_STEP = 1.15  # one wheel notch or [ ] press scales the brush by this
 SOURCE_OVERLAY_ALPHA = 85  # Tab: how strongly the source shows through (0..255)
 AUTOPAINT_BUDGET_S = 0.008  # autopaint work per frame, leaving room for the rest at 60 fps
-AUTOPAINT_CHECK_EVERY = 30  # frames between coverage checks (each one ends an undo step)
-AUTOPAINT_DONE = 0.995  # fraction of pixels changed that counts as "covered"
-AUTOPAINT_STALLED = 0.0005  # less coverage gained over 4 checks than this: done
-AUTOPAINT_MAX_S = 90.0  # brushes that never cover everything stop after this long
 MIN_COLUMN_WIDTH = 640  # a smaller canvas sits centred in this, so help and toasts fit
 PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app), see panels.py
 
@@ -106,7 +103,7 @@ class PaintApp:
         self._held: list | None = None  # window positions of the pointer since the last frame
         self._dragging_size = False
         self._hover = None
-        self._canvas_view = None  # (buffer address, pygame Surface over the canvas pixels)
+        self._canvas_view = CanvasView("RGBX")
         self._overlay = None  # (source, faint Surface of it) for the Tab overlay
         self._auto = None  # autopaint run state
         self._full_redraw = True  # next frame redraws the whole window, not just what changed
@@ -257,49 +254,47 @@ class PaintApp:
             self.start_autopaint()
 
     def start_autopaint(self) -> None:
+        """Paint until covered, a few batches a frame (the core's plan: the same marks as
+        `artkit render` with the same seed)."""
         self._end_stroke()
-        self.session.begin_gesture()
+        self._auto = self.session.start_autopaint()
+        self._auto_batch_s = 0.0
         self.autopaint = True
-        self._auto = {"reference": self.session.canvas.snapshot(), "batch": 4.0,
-                      "frames": 0, "seconds": 0.0, "coverage": []}
         self.toasts.show(f"Autopainting with {self.session.brush_name}: A stops it.", seconds=2.5)
 
     def stop_autopaint(self, message: str | None = None) -> None:
         if not self.autopaint:
             return
         self.autopaint = False
+        self._auto.stop()   # what it painted stays, as an undo step
         self._auto = None
-        self.session.end_gesture()
         if message:
             self.toasts.show(message, "ok" if "finished" in message else "info", seconds=3)
 
     def _autopaint_frame(self) -> None:
-        auto = self._auto
+        """As many of the plan's batches as fit in this frame's budget (at least one): the
+        batches are fixed, so only how many land in a frame depends on the clock."""
         if self._held is not None:  # the painter's own stroke has the frame
             return
-        t0 = time.perf_counter()
-        self.session.autopaint(int(auto["batch"]))
-        spent = time.perf_counter() - t0
-        auto["seconds"] += spent
-        # Steer the batch towards the frame budget. Multiplicative steps, capped, because a
-        # call has a fixed cost besides its per-mark cost (so time isn't proportional to n)
-        # and one slow frame (another process, a journal write) shouldn't swing it; growth is
-        # gentler than shrinking so an overshoot stays small.
-        step = min(1.2, max(0.5, AUTOPAINT_BUDGET_S / max(spent, 1e-6)))
-        auto["batch"] = min(50_000.0, max(1.0, auto["batch"] * step))
-        auto["frames"] += 1
-        if auto["frames"] % AUTOPAINT_CHECK_EVERY == 0:
-            self.session.end_gesture()  # one undo step per check period
-            covered = self.session.coverage(auto["reference"])
-            history = auto["coverage"]
-            history.append(covered)
-            stalled = len(history) > 4 and history[-1] - history[-5] < AUTOPAINT_STALLED
-            if covered >= AUTOPAINT_DONE or (stalled and covered > 0.95):
-                self.stop_autopaint("Autopaint finished: the canvas is covered.")
-            elif stalled:  # e.g. where the source is the colour of the paper
-                self.stop_autopaint("Autopaint finished: this brush has covered all it can.")
-            elif auto["seconds"] > AUTOPAINT_MAX_S:
-                self.stop_autopaint(f"Autopaint stopped after {AUTOPAINT_MAX_S:.0f} s.")
+        auto = self._auto
+        started = time.perf_counter()
+        while True:
+            t0 = time.perf_counter()
+            more = auto.step()
+            self._auto_batch_s = time.perf_counter() - t0
+            spent = time.perf_counter() - started
+            if not more or spent + self._auto_batch_s > AUTOPAINT_BUDGET_S:
+                break
+        if auto.finished:
+            self.autopaint, self._auto = False, None
+            reason = auto.reason
+            if reason == "covered" or (reason == "stalled" and auto.covered > 0.95):
+                message = "Autopaint finished: the canvas is covered."
+            elif reason == "stalled":  # e.g. where the source is the colour of the paper
+                message = "Autopaint finished: this brush has covered all it can."
+            else:
+                message = f"Autopaint finished after {auto.done:,} touches."
+            self.toasts.show(message, "ok", seconds=3)
 
     # -- events ----------------------------------------------------------------------------
     def handle_event(self, event) -> None:
@@ -484,14 +479,8 @@ class PaintApp:
 
     # -- drawing ---------------------------------------------------------------------------
     def canvas_surface(self) -> pygame.Surface:
-        """A pygame Surface over the canvas pixels (no copy). "RGBX" ignores the alpha byte:
-        the canvas is opaque, and an alpha-blended blit costs 20x more per frame."""
-        pixels = self.session.canvas.pixels()
-        address = pixels.__array_interface__["data"][0]
-        if self._canvas_view is None or self._canvas_view[0] != address:
-            size = (pixels.shape[1], pixels.shape[0])
-            self._canvas_view = (address, pygame.image.frombuffer(pixels, size, "RGBX"))
-        return self._canvas_view[1]
+        """A pygame Surface over the canvas pixels (no copy; the canvas is opaque)."""
+        return self._canvas_view.surface(self.session.canvas)
 
     def _source_overlay(self) -> pygame.Surface:
         source = self.session.source

@@ -1,6 +1,8 @@
-"""`artkit paint`: the painting window (hairy brush marks coloured from a source picture)."""
+"""`artkit paint`: the painting window (hairy brush marks coloured from a source picture).
 
-import re
+Every window paints one session (`artkit.sessions`): a new one, or with --resume the latest or
+any other. A session another window has open is never written by this one: it paints a copy.
+"""
 
 from artkit.errors import ArtkitError
 
@@ -21,8 +23,9 @@ def register(subparsers):
     p.add_argument("--size", metavar="WxH",
                    help="canvas size in pixels (default: 1024x768, smaller if the screen is)")
     p.add_argument("--seed", type=int, metavar="N", help="seed for the brushes' randomness")
-    p.add_argument("--resume", action="store_true",
-                   help="carry on with the last session (kept even if the window was killed)")
+    p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
+                   help="carry on with the latest session, or session ID (see 'artkit "
+                        "sessions'); kept even if the window was killed")
     p.add_argument("--out-dir", metavar="DIR", default=".",
                    help="folder where S saves paintings (default: the current folder)")
     p.add_argument("--frames", type=int, metavar="N",
@@ -32,16 +35,6 @@ def register(subparsers):
     p.add_argument("--gan-data", metavar="PATH",
                    help="pictures the GAN panel trains on: a folder, .h5 or .npz (opens the panel)")
     p.set_defaults(func=run_paint)
-
-
-def parse_size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*", str(text))
-    if not match:
-        raise ArtkitError(f"--size must look like 800x600 (width x height in pixels), not {text!r}.")
-    w, h = int(match.group(1)), int(match.group(2))
-    if not (16 <= w <= 8192 and 16 <= h <= 8192):
-        raise ArtkitError(f"--size {w}x{h} is out of range: each side must be 16 to 8192 pixels.")
-    return w, h
 
 
 def fitting_canvas_size(desktop, toolbar_width: int) -> tuple[int, int]:
@@ -58,13 +51,15 @@ def fitting_canvas_size(desktop, toolbar_width: int) -> tuple[int, int]:
 def run_paint(args) -> int:
     from pathlib import Path
 
-    from artkit.app import storage, toolbar  # first: it quiets pygame's import banner
+    from artkit.app import toolbar  # first: it quiets pygame's import banner
 
     import pygame
 
     from artkit.app.paint_app import PaintApp
-    from artkit.app.session import PaintSession
     from artkit.brushes import make_brush
+    from artkit.params import parse_size
+    from artkit.session import PaintSession
+    from artkit.sessions import SessionStore
     from artkit.source import open_source
 
     out_dir = Path(args.out_dir).expanduser()
@@ -77,15 +72,17 @@ def run_paint(args) -> int:
     size = parse_size(args.size) if args.size else None
     if args.frames is not None and args.frames < 1:
         raise ArtkitError(f"--frames must be 1 or more, not {args.frames}.")
-    journal = storage.session_journal()
+    store = SessionStore()
+    for adopted in store.adopted:
+        print(f"Your painting from an earlier artkit is kept as session {adopted}.")
+    resume_id = store.resolve(args.resume) if args.resume is not None else None
     notices = []
 
     pygame.display.init()
+    lock = None
     try:
-        if args.resume:
-            session, notice = PaintSession.resume(journal)
-            if notice:
-                notices.append(notice)
+        if resume_id is not None:
+            session, lock, notices = resume_session(store, resume_id)
             if args.size:
                 notices.append("--size is ignored with --resume: the painting keeps its size.")
             if args.source:
@@ -98,12 +95,15 @@ def run_paint(args) -> int:
                 size = fitting_canvas_size(desktops[0] if desktops else None, toolbar.WIDTH)
             spec = args.source or "default"
             source = open_source(spec, size)
-            kept = storage.keep_previous(journal)
-            if kept:
-                print(f"The previous session is kept as {kept}.")
             session = PaintSession(size, source, brush=args.brush, seed=args.seed,
                                    source_spec=spec)
-        session.journal_to(journal)
+            lock = store.create()
+        session.journal_to(lock.journal)
+        removed = store.prune(keep=(lock.id,))
+        if removed:
+            megabytes = sum(info.bytes for info in removed) / 2**20
+            print(f"Removed the {len(removed)} oldest sessions ({megabytes:.1f} MB) to stay "
+                  f"within {store_budget()}: {', '.join(info.id for info in removed)}.")
 
         app = PaintApp(session, out_dir=out_dir)
         if args.gan is not None or args.gan_data:
@@ -119,11 +119,58 @@ def run_paint(args) -> int:
         finally:
             app.close()
             session.log.close()
+            session.save_thumbnail(lock.thumbnail)
         if session.log.journal_error:  # e.g. the disk filled up while painting
-            print(f"artkit: {session.log.journal_error} 'artkit paint --resume' brings back the "
-                  f"painting as it was then.")
+            print(f"artkit: {session.log.journal_error} 'artkit paint --resume {lock.id}' "
+                  f"brings back the painting as it was then.")
         else:
-            print(f"Your painting is kept in {journal}: 'artkit paint --resume' carries on.")
+            print(f"Your painting is kept as session {lock.id}: 'artkit paint --resume' "
+                  f"carries on.")
     finally:
+        if lock is not None:
+            lock.release()
         pygame.quit()
     return 0
+
+
+def resume_session(store, session_id: str):
+    """The session `session_id` reopened for this window: (PaintSession, SessionLock, notices).
+
+    When another window has it open, this window gets a new session holding a copy of the
+    painting so far, and never writes the other's journal. A damaged journal gives back every
+    gesture that can be read; the damaged original is kept beside it."""
+    import shutil
+
+    from artkit.session import PaintSession
+    from artkit.sessions import SessionBusy
+    from artkit.strokelog import StrokeLog
+
+    notices = []
+    try:
+        lock = store.acquire(session_id)
+        journal = lock.journal
+    except SessionBusy:
+        journal = store.folder / f"{session_id}.strokes"
+        lock = store.create()
+        notices.append(f"Session {session_id} is open in another window, so this window paints "
+                       f"a copy of it as session {lock.id}.")
+    try:
+        log = StrokeLog.load(journal)
+        if log.damage is not None:
+            kept = lock.damaged_copy_name()
+            shutil.copy2(journal, kept)
+            notices.append(f"{log.damage.sentence(journal.name)} The damaged original is kept "
+                           f"as '{kept}'.")
+        session, notice = PaintSession.from_log(log)
+    except BaseException:
+        lock.release()
+        raise
+    if notice:
+        notices.append(notice)
+    return session, lock, notices
+
+
+def store_budget() -> str:
+    from artkit.sessions import MAX_BYTES, MAX_SESSIONS
+
+    return f"{MAX_SESSIONS} sessions and {MAX_BYTES / 2**30:.0f} GB"

@@ -7,15 +7,12 @@ beside it (`NAME.strokes`). `replay` re-renders a stroke log at any scale, e.g. 
 
 from __future__ import annotations
 
-import re
+import sys
 import time
 from pathlib import Path
 
 from artkit.errors import ArtkitError
 
-# Covered: this share of the canvas's pixels differ from the background.
-COVERED = 0.995
-DEFAULT_BACKGROUND = (250, 247, 240)   # warm paper white, so even white paint shows
 DEFAULT_SIZE = (1024, 768)
 LONG_SIDE = 1024                       # a file source without --size: its shape, this long
 
@@ -40,7 +37,8 @@ def register(subparsers) -> None:
     render.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="change a brush parameter, e.g. --param size=20 (repeatable)")
     render.add_argument("--background", default=None, metavar="COLOUR",
-                        help="canvas colour: a name or #hex (default: warm paper white)")
+                        help="canvas colour: a name or #hex (default: warm paper, as in the "
+                             "painter)")
     render.add_argument("--out", default=None, metavar="NAME.png",
                         help="output picture (default: BRUSH.png); the log goes to NAME.strokes")
     render.add_argument("--quiet", action="store_true", help="print nothing but errors")
@@ -72,24 +70,12 @@ def register(subparsers) -> None:
 
 # -- small parsers ----------------------------------------------------------------------------
 
-def parse_size(text: str) -> tuple[int, int]:
-    match = re.fullmatch(r"\s*(\d+)\s*[xX×,]\s*(\d+)\s*", str(text))
-    if not match:
-        raise ArtkitError(f"--size must look like 1024x768, not {text!r}.")
-    w, h = int(match.group(1)), int(match.group(2))
-    if not (1 <= w <= 16384 and 1 <= h <= 16384):
-        raise ArtkitError(f"--size must be between 1x1 and 16384x16384, not {w}x{h}.")
-    return w, h
-
-
 def parse_params(items: list[str]) -> dict:
-    params = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ArtkitError(f"--param must look like name=value, not {item!r}.")
-        params[name.strip()] = value.strip()
-    return params
+    """`--param NAME=VALUE` items as {name: text}; the brush checks each value's type and
+    range (`artkit.params`)."""
+    from artkit.params import split_assignment
+
+    return dict(split_assignment(item) for item in items)
 
 
 def _check_scale(scale: float) -> float:
@@ -100,7 +86,9 @@ def _check_scale(scale: float) -> float:
 
 def _background(text):
     if text is None:
-        return DEFAULT_BACKGROUND
+        from artkit.session import PAPER
+
+        return PAPER
     from artkit.color import to_rgba
 
     return tuple(to_rgba(text)[:3])
@@ -116,6 +104,8 @@ def _out_path(out, default_name: str) -> Path:
 
 
 def _canvas_size(source_spec: str, size_text) -> tuple[int, int]:
+    from artkit.params import parse_size
+
     if size_text:
         return parse_size(size_text)
     path = Path(str(source_spec))
@@ -128,67 +118,24 @@ def _canvas_size(source_spec: str, size_text) -> tuple[int, int]:
     return DEFAULT_SIZE
 
 
-# -- the painting loop ------------------------------------------------------------------------
-
-def coverage(pixels, background) -> float:
-    """Share of pixels that differ from the background colour."""
-    import numpy as np
-
-    rgb = pixels[:, :, :3]
-    bg = np.asarray(background[:3], np.uint8)
-    return float(np.count_nonzero((rgb != bg).any(axis=2))) / (rgb.shape[0] * rgb.shape[1])
-
-
-def autopaint(canvas, log, brush, source, rng, strokes=None, scale=1.0, background=None,
-              progress=None) -> tuple[int, float]:
-    """Paint touches onto `canvas` (recording them in `log`, one gesture per batch): exactly
-    `strokes` touches, or until COVERED of the pixels have changed (stopping early if coverage
-    stalls, e.g. where the source matches the background, or after a cap). Returns
-    (touches, coverage)."""
-    area = source.width * source.height
-    per_touch_area = max(1.0, float(brush.size) ** 2)
-    batch = int(min(2000, max(20, area / per_touch_area / 8)))
-    cap = strokes if strokes is not None else int(max(2000, 20 * area / per_touch_area))
-    done, covered, history = 0, 0.0, []
-    while done < cap:
-        n = min(batch, cap - done)
-        marks = brush.autopaint(source, n, rng)
-        log.begin_gesture()
-        log.add(marks)
-        log.end_gesture()
-        canvas.draw(marks, scale)
-        done += n
-        if strokes is None or done >= cap:
-            covered = coverage(canvas.pixels(), background)
-        if progress:
-            progress(done, covered)
-        if strokes is None:
-            if covered >= COVERED:
-                break
-            history.append(covered)
-            # Stalled: the last 8 batches together gained less than 0.02 % of the canvas.
-            if len(history) > 8 and history[-1] - history[-9] < 0.0002:
-                break
-    return done, covered
-
+# -- the commands -----------------------------------------------------------------------------
 
 def run_render(args) -> int:
-    import numpy as np
-
-    from artkit.brushes import make_brush
-    from artkit.canvas import Canvas
+    from artkit.session import PaintSession
     from artkit.source import open_source
-    from artkit.strokes import StrokeLog
 
     if str(args.source).lower().startswith("gan:"):
-        from artkit.gan import painting
-
         if args.walk:
-            return painting.render_walk_command(args)
-        args.source = painting.with_seed(args.source, args.seed)
+            return run_walk(args)
+        from artkit.gan.painting import with_seed
+
+        args.source = with_seed(args.source, args.seed)
     elif args.walk:
         raise ArtkitError("--walk needs a GAN source: --source gan:CHECKPOINT (a .pt file).")
-    brush = make_brush(args.brush, **parse_params(args.param))
+    from artkit.brushes import make_brush
+
+    params = parse_params(args.param)
+    brush = make_brush(args.brush, **params)   # bad names and values stop here, before work
     scale = _check_scale(args.scale)
     if args.strokes is not None and args.strokes < 0:
         raise ArtkitError(f"--strokes must be 0 or more, not {args.strokes}.")
@@ -200,54 +147,100 @@ def run_render(args) -> int:
         source = type(source).from_array(source.rgb, size, args.fit, name=source.name)
 
     started = time.perf_counter()
-    rng = np.random.default_rng(args.seed)
-    meta = {"brush": brush.name, "params": brush.params(), "seed": args.seed,
-            "source": str(args.source), "background": list(background)}
-    log = StrokeLog(size, source.hash, meta)
-    w, h = (max(1, round(v * scale)) for v in size)
-    canvas = Canvas(w, h, background=background)
-    touches, covered = autopaint(canvas, log, brush, source, rng, args.strokes, scale,
-                                 background)
+    session = PaintSession(size, source, brush=brush.name, brush_params=params, seed=args.seed,
+                           background=background, source_spec=str(args.source), scale=scale)
+    run = session.paint_until_covered(args.strokes)
     seconds = time.perf_counter() - started
-
-    provenance = {"brush": brush.name, "params": brush.params(), "seed": args.seed,
-                  "source": str(args.source), "source-hash": source.hash,
-                  "size": f"{size[0]}x{size[1]}", "scale": scale, "touches": touches,
-                  "coverage": round(covered, 5)}
-    canvas.save(out, provenance)
-    log_path = log.save(out.with_suffix(".strokes"))
+    session.save_as(out)
     if not args.quiet:
-        marks = log.stroke_count()
-        print(f"{out}: {brush.name} on {source.name}, {touches} touches ({marks} marks), "
-              f"{covered:.1%} covered, {w}x{h}, {seconds:.1f} s; log {log_path}")
+        w, h = session.canvas.width, session.canvas.height
+        print(f"{out}: {brush.name} on {source.name}, {run.done} touches "
+              f"({session.log.stroke_count()} marks), {run.covered:.1%} covered, {w}x{h}, "
+              f"{seconds:.1f} s; log {out.with_suffix('.strokes')}")
+    return 0
+
+
+def run_walk(args) -> int:
+    """`artkit render --source gan:CKPT[#SEED][,PALETTE] --walk --frames N --out anim.webp`:
+    --size, --brush, --param, --seed (the first seed when the spec has none), --strokes
+    (touches per frame) and --background apply."""
+    from artkit.gan.painting import parse_spec, render_walk, with_seed
+    from artkit.params import parse_size
+
+    spec = parse_spec(with_seed(args.source, args.seed))
+    out = args.out or "walk.webp"
+    size = parse_size(args.size) if args.size else (512, 384)
+    if args.strokes is not None and args.strokes < 1:
+        raise ArtkitError(f"--strokes (touches per frame of a walk) must be 1 or more, not "
+                          f"{args.strokes}.")
+    started = time.perf_counter()
+
+    def progress(done, total):
+        if not args.quiet and (done == total or done % 10 == 0):
+            print(f"\r  frame {done}/{total}", end="" if done < total else "\n", flush=True)
+
+    path = render_walk(spec.checkpoint, out, frames=args.frames, size=size, seed=spec.seed,
+                       palette=spec.palette, brush=args.brush,
+                       brush_params=parse_params(args.param), touches=args.strokes,
+                       background=_background(args.background), progress=progress)
+    if not args.quiet:
+        print(f"{path}: a {args.frames}-frame latent walk from seed {spec.seed} of "
+              f"{Path(spec.checkpoint).name}, {size[0]}x{size[1]}, "
+              f"{time.perf_counter() - started:.1f} s")
     return 0
 
 
 def run_replay(args) -> int:
-    from artkit.strokes import StrokeLog
+    from artkit.session import PaintSession
+    from artkit.strokelog import StrokeLog
 
+    scale = _check_scale(args.scale)
     if args.timelapse:
-        from artkit.timelapse import run_timelapse_command
-
-        return run_timelapse_command(args)
+        return run_timelapse(args)
     if not args.out:
         raise ArtkitError("Give --out BIG.png for the picture (or --timelapse OUT.webp for "
                           "its build-up).")
-    scale = _check_scale(args.scale)
     out = _out_path(args.out, "replay.png")
     started = time.perf_counter()
     log = StrokeLog.load(args.log)
+    _say_damage(log, args.log)
     background = _background(args.background) if args.background else None
-    canvas = log.render(scale, background)
-    provenance = {key: value for key, value in log.meta.items()
-                  if isinstance(value, (str, int, float, bool, list, dict))}
-    provenance.update({"source-hash": log.source_hash, "replayed-from": Path(args.log).name,
-                       "scale": scale})
-    canvas.save(out, provenance)
+    session, _ = PaintSession.from_log(log, scale, background, open_source=False)
+    session.save_as(out, with_log=False, replayed_from=Path(args.log).name)
     if not args.quiet:
         print(f"{out}: {log.stroke_count()} marks replayed at {scale:g}x, "
-              f"{canvas.width}x{canvas.height}, {time.perf_counter() - started:.1f} s")
+              f"{session.canvas.width}x{session.canvas.height}, "
+              f"{time.perf_counter() - started:.1f} s")
     return 0
+
+
+def run_timelapse(args) -> int:
+    """`artkit replay FILE.strokes --timelapse OUT.webp|OUT.gif [--scale K] [--seconds S]`."""
+    from PIL import Image
+
+    from artkit.strokelog import StrokeLog
+    from artkit.timelapse import timelapse
+
+    started = time.perf_counter()
+    background = _background(args.background) if args.background else None
+    notice = (lambda message: None) if args.quiet else print
+    log = StrokeLog.load(args.log)
+    _say_damage(log, args.log)
+    path = timelapse(log, args.timelapse, scale=args.scale, seconds=args.seconds,
+                     background=background, notice=notice)
+    if not args.quiet:
+        with Image.open(path) as animation:
+            frames, size = animation.n_frames, animation.size
+        print(f"{path}: the painting's build-up in {frames} frames, {size[0]}x{size[1]}, "
+              f"{time.perf_counter() - started:.1f} s")
+    return 0
+
+
+def _say_damage(log, path) -> None:
+    """A damaged log is replayed as far as it goes, with one sentence on what was lost."""
+    if log.damage is not None:
+        print(f"artkit: {log.damage.sentence(Path(path).name)} The file itself is left as it "
+              f"was.", file=sys.stderr)
 
 
 def run_brushes(args) -> int:
@@ -259,5 +252,4 @@ def run_brushes(args) -> int:
     return 0
 
 
-__all__ = ["register", "autopaint", "coverage", "parse_size", "parse_params", "COVERED",
-           "DEFAULT_BACKGROUND"]
+__all__ = ["register", "parse_params"]

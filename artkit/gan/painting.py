@@ -43,7 +43,7 @@ from artkit.source import SourceImage
 __all__ = ["PALETTES", "PALETTE_NAMES", "GanSpec", "tint", "soft_upscale", "sample_source",
            "parse_spec", "format_spec", "with_seed", "open_source", "load_generator_cached",
            "seed_latents", "walk_latents", "stretch_contrast", "walk_schedule", "generate", "render_walk",
-           "PreparedSource", "render_walk_command"]
+           "PreparedSource"]
 
 # Colour stops from dark to light (0..255). "none" keeps the sample's own colours.
 PALETTES: dict[str, tuple | None] = {
@@ -374,16 +374,15 @@ def open_source(rest: str, size=None) -> SourceImage:
 def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), seed: int = 0,
                 legs: int | None = None, palette: str = "none", brush: str = "flow",
                 brush_params: dict | None = None, touches: int | None = None, fps: float = 12.0,
-                background=(250, 247, 240), progress=None) -> Path:
+                background=None, progress=None) -> Path:
     """Paint a latent walk and write it as an animated WebP or GIF (`out`'s suffix).
 
     The walk visits the samples of seeds seed, seed+1, … (`legs` legs; default one per ~40
     frames). The first frame's source is painted until covered; then for each frame the source
-    moves along the walk, the brush lays `touches` more marks over the painting so far
+    moves along the walk, the brush lays `touches` more touches over the painting so far
     (default: enough to repaint about a tenth of the canvas, so the marks of a few frames show
-    at once), and the canvas is captured."""
-    from artkit.brushes import make_brush
-    from artkit.canvas import Canvas
+    at once), and the canvas is captured. All of it is one painting session."""
+    from artkit.session import PAPER, PaintSession
     from artkit.timelapse import check_animation_path, write_animation
 
     out = check_animation_path(out)
@@ -393,58 +392,22 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     legs = legs or max(1, round(frames / 40))
     generator, _ = load_generator_cached(checkpoint)
     images = generate(generator, walk_latents(generator, range(seed, seed + legs + 1), frames))
-    brush_obj = make_brush(brush, **(brush_params or {}))
     width, height = (int(v) for v in size)
-    per_touch = max(1.0, float(brush_obj.size) ** 2)
-    touches = touches or max(20, int(width * height / per_touch / 10))
-    rng = np.random.default_rng(seed)
-    canvas = Canvas(width, height, background=tuple(background))
-
-    paper = np.asarray(background[:3], np.uint8)
+    sources = (sample_source(image, (width, height), palette) for image in images)
+    session = PaintSession((width, height), next(sources), brush=brush,
+                           brush_params=brush_params, seed=seed,
+                           background=tuple(background or PAPER), source_spec="gan walk")
+    touches = touches or max(20, int(width * height / max(1.0, session.brush_size ** 2) / 10))
 
     def painted_frames():
-        for i, image in enumerate(images):
-            source = sample_source(image, (width, height), palette)
-            canvas.draw(brush_obj.autopaint(source, touches, rng))
-            for _ in range(80 if i == 0 else 0):  # the first frame starts from a covered canvas
-                if np.any(canvas.pixels()[..., :3] != paper, axis=2).mean() >= 0.995:
-                    break
-                canvas.draw(brush_obj.autopaint(source, touches, rng))
+        session.paint_until_covered()   # the first frame starts from a covered canvas
+        for i in range(len(images)):
+            if i:
+                session.set_source(next(sources), "gan walk")
+                session.autopaint(touches)
+                session.end_gesture()
             if progress:
                 progress(i + 1, len(images))
-            yield canvas.rgb()
+            yield session.canvas.rgb()
 
     return write_animation(painted_frames(), out, fps=fps)
-
-
-def render_walk_command(args) -> int:
-    """`artkit render --source gan:CKPT[#SEED][,PALETTE] --walk --frames N --out anim.webp`
-    (called by `artkit.commands.render`): --size, --brush, --param, --seed (the first seed
-    when the spec has none), --strokes (marks per frame) and --background apply."""
-    import time
-
-    from artkit.color import to_rgba
-    from artkit.commands.render import parse_params, parse_size
-
-    spec = parse_spec(with_seed(args.source, args.seed))
-    out = args.out or "walk.webp"
-    size = parse_size(args.size) if args.size else (512, 384)
-    background = tuple(to_rgba(args.background)[:3]) if args.background else (250, 247, 240)
-    if args.strokes is not None and args.strokes < 1:
-        raise ArtkitError(f"--strokes (marks per frame of a walk) must be 1 or more, not "
-                          f"{args.strokes}.")
-    started = time.perf_counter()
-
-    def progress(done, total):
-        if not args.quiet and (done == total or done % 10 == 0):
-            print(f"\r  frame {done}/{total}", end="" if done < total else "\n", flush=True)
-
-    path = render_walk(spec.checkpoint, out, frames=args.frames, size=size, seed=spec.seed,
-                       palette=spec.palette, brush=args.brush,
-                       brush_params=parse_params(args.param), touches=args.strokes,
-                       background=background, progress=progress)
-    if not args.quiet:
-        print(f"{path}: a {args.frames}-frame latent walk from seed {spec.seed} of "
-              f"{Path(spec.checkpoint).name}, {size[0]}x{size[1]}, "
-              f"{time.perf_counter() - started:.1f} s")
-    return 0

@@ -1,0 +1,111 @@
+"""Paint until covered: the one rule every front end uses to let a brush paint by itself.
+
+`Autopaint(session)` lays touches of the session's brush anywhere on its canvas in fixed
+batches, and every `check_every` touches it closes an undo step and measures how much of the
+canvas has changed since it started. It stops when
+
+- COVERED of the canvas has changed;
+- coverage stalls: the last STALL_CHECKS checks together gained less than STALL_GAIN (a source
+  the colour of the paper, a brush that leaves gaps by design);
+- it has laid `cap` touches (a brush that never covers everything), or exactly `touches`
+  when the caller asked for a number.
+
+Batch sizes depend only on the canvas and the brush, never on the clock, so the window (which
+runs as many batches a frame as its time budget allows), `artkit render` (all of them at once)
+and the GAN panel make the same marks from the same seed: their stroke logs are identical.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["Autopaint", "COVERED", "coverage", "batch_sizes"]
+
+COVERED = 0.995         # this share of the canvas changed: covered
+STALL_CHECKS = 8        # stalled: this many checks…
+STALL_GAIN = 0.0002     # …gained less than this share of the canvas together
+BATCHES_PER_CHECK = 8   # a check period is split into this many batches (one a frame or so)
+STRIDE = 2              # coverage looks at every STRIDE-th pixel each way: 4x cheaper
+
+
+def coverage(pixels: np.ndarray, reference: np.ndarray, stride: int = STRIDE) -> float:
+    """Share of pixels (on a grid of every `stride`-th one) that differ from `reference`."""
+    now = pixels[::stride, ::stride, :3]
+    then = reference[::stride, ::stride, :3]
+    return float(np.count_nonzero((now != then).any(axis=2))) / (now.shape[0] * now.shape[1])
+
+
+def batch_sizes(canvas_size, brush_size: float) -> tuple[int, int]:
+    """(touches per check period, touches per batch) for a brush of `brush_size` px on a
+    canvas of `canvas_size` (w, h): a check period paints about an eighth of the canvas once
+    over, and a batch is an eighth of that — about one frame's work at 60 fps."""
+    w, h = canvas_size
+    per_touch = max(1.0, float(brush_size) ** 2)
+    check_every = int(min(2000, max(20, w * h / per_touch / 8)))
+    return check_every, max(1, -(-check_every // BATCHES_PER_CHECK))
+
+
+class Autopaint:
+    """One run of "paint until covered" on a `PaintSession` (see the module notes).
+
+    touches: paint exactly this many instead of until covered. `step()` paints one batch and
+    says whether there is more to do; `run()` paints them all; `finished` and `reason` say
+    how it ended."""
+
+    def __init__(self, session, touches: int | None = None):
+        self.session = session
+        w, h = session.size
+        per_touch = max(1.0, float(session.brush.size) ** 2)
+        self.check_every, self.batch = batch_sizes(session.size, session.brush.size)
+        self.exact = touches is not None
+        self.cap = int(touches) if self.exact else int(max(2000, 20 * w * h / per_touch))
+        self.done = 0
+        self.covered = 0.0
+        self.history: list[float] = []
+        self.finished = self.cap <= 0
+        self.reason = "nothing to paint" if self.finished else ""
+        self._reference = session.canvas.snapshot()[::STRIDE, ::STRIDE, :3].copy()
+        self._since_check = 0
+
+    def step(self) -> bool:
+        """Paint one batch; False once finished (then nothing more is painted)."""
+        if self.finished:
+            return False
+        n = min(self.batch, self.check_every - self._since_check, self.cap - self.done)
+        self.session.autopaint(n)
+        self.done += n
+        self._since_check += n
+        if self._since_check >= self.check_every or self.done >= self.cap:
+            self._check()
+        return not self.finished
+
+    def run(self, progress=None) -> "Autopaint":
+        """Paint until finished; `progress(touches, coverage)` after every check."""
+        while self.step():
+            if progress and self._since_check == 0:
+                progress(self.done, self.covered)
+        if progress:
+            progress(self.done, self.covered)
+        return self
+
+    def stop(self) -> None:
+        """Stop early: what is painted stays, as its own undo step."""
+        if not self.finished:
+            self.session.end_gesture()
+            self.finished, self.reason = True, "stopped"
+
+    def _check(self) -> None:
+        self._since_check = 0
+        self.session.end_gesture()   # one undo step per check period
+        pixels = self.session.canvas.pixels()[::STRIDE, ::STRIDE]
+        self.covered = coverage(pixels, self._reference, stride=1)
+        self.history.append(self.covered)
+        if self.done >= self.cap:
+            self.finished, self.reason = True, "done" if self.exact else "cap"
+        elif self.exact:
+            return
+        elif self.covered >= COVERED:
+            self.finished, self.reason = True, "covered"
+        elif len(self.history) > STALL_CHECKS and \
+                self.history[-1] - self.history[-1 - STALL_CHECKS] < STALL_GAIN:
+            self.finished, self.reason = True, "stalled"

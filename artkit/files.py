@@ -1,0 +1,123 @@
+"""Writing files so that nothing is ever half-written, and saying plainly why a write failed.
+
+Every file artkit writes (pictures, stroke logs, time-lapses, checkpoints, session journals)
+goes through `atomic_write`: the bytes go to a temporary file in the same folder, are flushed
+to the disk (fsync), and only then renamed over the target. A crash, a `kill -9` or a full
+disk at any moment leaves either the old file or the new one, never a truncated mix, and
+never a stray temporary file once the writer has had the chance to clean up.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from artkit.errors import ArtkitError
+
+__all__ = ["atomic_write", "save_error", "check_writable", "check_regular_file", "fsync_folder"]
+
+# Temporary files start with this, so a stray one (power cut mid-write) is recognisable.
+TEMP_PREFIX = ".artkit-tmp-"
+
+
+@contextlib.contextmanager
+def atomic_write(path, mode: str = "wb"):
+    """`with atomic_write(path) as f: f.write(...)`: `path` gets all of it or none of it.
+
+    An OSError (a full disk, a folder that vanished) becomes an ArtkitError naming `path`; any
+    error removes the temporary file and leaves an existing `path` untouched."""
+    path = Path(path)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+    except OSError as error:
+        raise save_error(path, error) from None
+    try:
+        with os.fdopen(fd, mode) as f:
+            yield f
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; saved files get the usual mode
+        os.replace(tmp, path)
+    except BaseException as error:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(error, OSError):
+            raise save_error(path, error) from None
+        raise
+    fsync_folder(path.parent)
+
+
+def fsync_folder(folder) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders can't be opened)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def save_error(path, error: OSError) -> ArtkitError:
+    """The one-sentence ArtkitError for an OSError met while writing `path`."""
+    path = Path(path)
+    if isinstance(error, PermissionError):
+        return ArtkitError(f"Can't save to '{path}': permission denied; pick another folder.")
+    if isinstance(error, FileNotFoundError):
+        if not path.parent.is_dir():
+            return ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+        return ArtkitError(f"Can't save to '{path}': files can't be made in the folder "
+                           f"'{path.parent}'; pick another folder.")
+    if isinstance(error, IsADirectoryError) or path.is_dir():
+        return ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
+    reason = str(error.strerror or error)
+    return ArtkitError(f"Can't save to '{path}': {reason[:1].lower()}{reason[1:]}; "
+                       f"the file that was there (if any) is unchanged.")
+
+
+def check_writable(path) -> Path:
+    """Raise the ArtkitError a save to `path` would meet (a missing folder, a folder's name, a
+    folder artkit may not write in) before any work is done, so nothing made is lost to it."""
+    path = Path(path)
+    if not path.parent.is_dir():
+        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+    if path.is_dir():
+        raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
+    if path.exists() and not path.is_file():
+        raise ArtkitError(f"Can't save to '{path}': it is not a regular file; pick a file name.")
+    try:
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise save_error(path, error) from None
+    return path
+
+
+def check_regular_file(path, what: str = "file") -> Path:
+    """`path` when it is an ordinary file; a folder, a FIFO or a device is refused before
+    anything opens it (opening a FIFO would wait forever for a writer)."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        raise ArtkitError(f"There is no {what} called '{path}'.") from None
+    except OSError as error:
+        raise ArtkitError(f"Can't read '{path}': {error.strerror or error}.") from None
+    if stat.S_ISDIR(mode):
+        raise ArtkitError(f"'{path}' is a folder, not a {what}.")
+    if not stat.S_ISREG(mode):
+        raise ArtkitError(f"'{path}' is not an ordinary file (a pipe or a device?); give a "
+                          f"{what} saved on disk.")
+    return path
