@@ -173,3 +173,34 @@ def test_render_command_paints_a_gan_sample_and_a_walk(tiny_checkpoint, tmp_path
         assert anim.n_frames == 5 and anim.size == (48, 36)
     assert main(["render", "--source", "default", "--walk", "--out", str(tmp_path / "w.gif")]) == 2
     assert "gan:" in capsys.readouterr().err
+
+
+def test_a_gan_sample_autopaints_the_same_log_in_render_and_in_the_window(tiny_checkpoint,
+                                                                          tmp_path):
+    """Render and the painter (with the GAN panel attached), from one seed and one sample."""
+    import pygame
+
+    from artkit.app.paint_app import PaintApp
+    from artkit.session import PaintSession
+    from artkit.strokelog import StrokeLog
+
+    spec = f"gan:{tiny_checkpoint}#3"
+    out = tmp_path / "r.png"
+    assert main(["render", "--source", spec, "--brush", "dabs", "--size", "96x72", "--seed",
+                 "4", "--out", str(out), "--quiet"]) == 0
+    rendered = StrokeLog.load(out.with_suffix(".strokes"))
+
+    session = PaintSession((96, 72), open_source(spec, (96, 72)), brush="dabs", seed=4,
+                           source_spec=spec)
+    app = PaintApp(session, fps=None, plugins=True)
+    assert any(type(p).__name__ == "GanPanel" for p in app.panels)
+    a = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a, mod=0, unicode="a")
+    app.run(max_frames=2, script=[[], [a]])
+    while app.autopaint:
+        app.run(max_frames=1)
+    app.close()
+    assert rendered.source_hash == session.log.source_hash
+    assert [len(g) for g in rendered.gestures] == [len(g) for g in session.log.gestures]
+    for mine, theirs in zip(session.log.gestures, rendered.gestures):
+        for s, t in zip(mine.strokes, theirs.strokes):
+            assert np.array_equal(s.points, t.points) and np.array_equal(s.rgba, t.rgba)

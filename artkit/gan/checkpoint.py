@@ -14,9 +14,7 @@ their own one-sentence `ArtkitError`.
 
 from __future__ import annotations
 
-import os
 import pickle
-import tempfile
 import warnings
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from torch import nn
 
 from artkit.version import __version__
 from artkit.errors import ArtkitError
+from artkit.files import atomic_write
 from artkit.gan import models
 
 FORMAT = "artkit-gan-checkpoint"
@@ -59,14 +58,8 @@ def save_checkpoint(path, *, model_name: str, config, generator, discriminator=N
         "trainer": trainer or {},
     }
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".part")
-    os.close(handle)
-    try:
-        torch.save(payload, temp_name)
-        os.replace(temp_name, path)
-    finally:
-        if os.path.exists(temp_name):
-            os.remove(temp_name)
+    with atomic_write(path) as f:   # a crash or a full disk leaves the last good one intact
+        torch.save(payload, f)
     return path
 
 

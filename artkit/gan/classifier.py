@@ -29,6 +29,8 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
+from artkit.files import atomic_write
+
 WEIGHTS_DIR = Path(__file__).resolve().parent / "weights"
 WEIGHTS_PATH = WEIGHTS_DIR / "mnist_classifier.pt"
 
@@ -94,7 +96,8 @@ def save_classifier(model: DigitClassifier, path: Path | str) -> None:
               model.features[6][0].out_channels]
     state = {name: tensor.detach().cpu().clone() for name, tensor in model.state_dict().items()}
     state["widths"] = torch.tensor(widths)
-    torch.save(state, Path(path))
+    with atomic_write(path) as f:
+        torch.save(state, f)
 
 
 def held_out_split(labels: np.ndarray, seed: int, per_class: int = HELD_OUT_PER_CLASS):

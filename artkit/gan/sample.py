@@ -12,6 +12,7 @@ import numpy as np
 import torch
 
 from artkit.errors import ArtkitError
+from artkit.files import atomic_write
 
 GRID_CELL_PX = 96  # small images are enlarged until a cell is at least this many pixels across
 
@@ -84,8 +85,16 @@ def grid_image(images: np.ndarray, ncols: int | None = None, *, pad: int = 2,
 def save_grid(images: np.ndarray, path, ncols: int | None = None, *, smooth: bool = False) -> Path:
     """Save images (N, H, W) or (N, H, W, 3) in 0..1 as one PNG grid (see `grid_image`)."""
     path = Path(path)
+    from PIL import Image
+
+    fmt = Image.registered_extensions().get(path.suffix.lower())
+    if fmt is None or fmt not in Image.SAVE:
+        raise ArtkitError(f"Can't save the grid as '{path}': end the name with .png (or .jpg, "
+                          f".webp).")
     path.parent.mkdir(parents=True, exist_ok=True)
-    grid_image(images, ncols, smooth=smooth).save(path)
+    picture = grid_image(images, ncols, smooth=smooth)
+    with atomic_write(path) as f:
+        picture.save(f, format=fmt)
     return path
 
 

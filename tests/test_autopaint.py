@@ -1,0 +1,98 @@
+"""Paint until covered: one rule, the same marks in the window, in `render` and in a session."""
+
+import numpy as np
+import pygame
+import pytest
+
+from artkit import autopaint
+from artkit.app.paint_app import PaintApp
+from artkit.cli import main
+from artkit.session import PAPER, PaintSession
+from artkit.source import SourceImage
+from artkit.strokelog import StrokeLog
+
+SIZE = (160, 120)
+
+
+def gestures(log: StrokeLog) -> list:
+    """The marks of each gesture as bytes, to compare logs made by different front ends."""
+    return [b"".join(s.points.tobytes() + s.rgba.tobytes() + s.width.tobytes()
+                     for s in g.strokes) for g in log.gestures]
+
+
+def window_autopaint(session, plugins=False):
+    """Press A in a headless window and run frames until autopaint says it is finished."""
+    app = PaintApp(session, fps=None, plugins=plugins)
+    app.run(max_frames=1)
+    a = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a, mod=0, unicode="a")
+    app.run(max_frames=1, script=[[a]])
+    frames = 0
+    while app.autopaint and frames < 5000:
+        app.run(max_frames=1)
+        frames += 1
+    assert not app.autopaint and frames > 1
+    messages = list(app.toasts.messages)
+    app.close()
+    return messages
+
+
+@pytest.mark.parametrize("brush", ["dabs", "flow"])
+def test_render_window_and_session_paint_identical_logs(tmp_path, brush, monkeypatch):
+    monkeypatch.setenv("ARTKIT_HOME", str(tmp_path / "home"))
+    out = tmp_path / "r.png"
+    assert main(["render", "--brush", brush, "--size", "160x120", "--seed", "5", "--out",
+                 str(out), "--quiet"]) == 0
+    rendered = StrokeLog.load(out.with_suffix(".strokes"))
+
+    in_window = PaintSession(SIZE, brush=brush, seed=5)
+    messages = window_autopaint(in_window)
+    headless = PaintSession(SIZE, brush=brush, seed=5)
+    run = headless.paint_until_covered()
+
+    assert run.reason in ("covered", "stalled") and run.covered > 0.95
+    assert any("Autopaint finished" in m for m in messages)
+    assert gestures(rendered) == gestures(in_window.log) == gestures(headless.log)
+    assert len(rendered.gestures) == len(run.history)   # one undo step per check
+    assert np.array_equal(in_window.canvas.pixels(), headless.canvas.pixels())
+
+
+def test_batches_depend_on_the_canvas_and_brush_not_the_clock():
+    check, batch = autopaint.batch_sizes((1024, 768), 16)
+    assert (check, batch) == (384, 48)
+    assert autopaint.batch_sizes((1024, 768), 200) == (20, 3)      # at least 20 a check
+    assert autopaint.batch_sizes((8000, 8000), 1) == (2000, 250)   # at most 2000
+    assert autopaint.batch_sizes((1, 1), 16) == (20, 3)
+
+
+def test_exactly_n_touches(tmp_path):
+    session = PaintSession(SIZE, brush="dabs", seed=1)
+    run = session.paint_until_covered(touches=77)
+    assert run.done == 77 and run.reason == "done"
+    assert session.log.stroke_count() == 77 * session.brush.marks_per_touch()
+
+
+def test_a_source_the_colour_of_the_paper_stalls_instead_of_looping():
+    paper = SourceImage.from_array(np.full((SIZE[1], SIZE[0], 3), np.float32(PAPER) / 255))
+    session = PaintSession(SIZE, paper, brush="dabs", seed=1)
+    run = session.paint_until_covered()
+    assert run.finished and run.reason == "stalled"
+    assert run.done < run.cap
+
+
+def test_stopping_keeps_what_was_painted_as_an_undo_step():
+    session = PaintSession(SIZE, brush="flow", seed=1)
+    run = session.start_autopaint()
+    for _ in range(3):
+        run.step()
+    run.stop()
+    assert run.finished and run.reason == "stopped" and not run.step()
+    assert len(session.log.gestures) == 1 and session.log.stroke_count() > 0
+    assert session.undo() and session.log.stroke_count() == 0
+
+
+def test_coverage_counts_changed_pixels_on_a_grid():
+    reference = np.zeros((10, 10, 4), np.uint8)
+    now = reference.copy()
+    now[:5] = 9
+    assert autopaint.coverage(now, reference, stride=1) == 0.5
+    assert autopaint.coverage(now, reference, stride=2) == pytest.approx(0.6)  # rows 0, 2, 4 of 5
