@@ -95,7 +95,7 @@ class PaintSession:
     def _meta(self) -> dict:
         return {"background": list(self.background), "seed": self.seed,
                 "source": self.source_spec, "brush": self.brush_name,
-                "params": self.brush.params()}
+                "params": {self.brush_name: self.brush.params()}}
 
     # -- resuming ------------------------------------------------------------------------------
     @classmethod
@@ -123,7 +123,9 @@ class PaintSession:
         brush = meta.get("brush") if meta.get("brush") in BRUSHES else None
         if background is None:
             background = _colour(meta.get("background"), PAPER)
-        params = meta.get("params") if brush and isinstance(meta.get("params"), dict) else None
+        params = meta.get("params")   # the starting brush's, by name
+        params = params.get(brush) if isinstance(params, dict) else None
+        params = params if isinstance(params, dict) else None
         try:
             session = cls(log.size, source, brush=brush, seed=_seed(meta.get("seed")),
                           background=background, source_spec=spec, log=log, scale=scale,
@@ -404,7 +406,7 @@ class PaintSession:
         again. `extra` adds facts a front end knows (e.g. where a replay came from)."""
         facts = {"brush": self.brush_name, "params": self.brush.params(),
                  "brush_size": round(self.brush_size, 2), "seed": self.seed,
-                 "source": self.source_spec, "source_hash": self.source.hash,
+                 "source": self.source_spec, "source_hash": self.log.source_hash,
                  "size": f"{self.size[0]}x{self.size[1]}", "scale": self.scale,
                  "gestures": len(self.log.gestures), "strokes": self.log.stroke_count()}
         run = self.last_autopaint

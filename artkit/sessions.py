@@ -133,6 +133,13 @@ class SessionLock:
         return timestamped_name(self.folder, now, prefix=f"{self.id}.damaged", suffix="",
                                 siblings=())
 
+    def discard(self) -> None:
+        """Give up a session that never got a journal: its lock file goes too."""
+        if not self.journal.exists():
+            with contextlib.suppress(OSError):
+                (self.folder / f"{self.id}.lock").unlink()
+        self.release()
+
     def release(self) -> None:
         if self._fd is not None:
             _unlock(self._fd)

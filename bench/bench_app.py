@@ -11,7 +11,8 @@ nothing here, so on a desktop add the compositor's time). For each brush at its 
 - naive: the same marks, frame by frame, drawn one `pygame.draw` call per mark onto a
   full-canvas SRCALPHA layer that is then blitted onto the canvas and the screen (what a first
   pygame paint program does; it is also aliased and doesn't blend marks within a frame);
-- autopaint: frames of the app autopainting with that brush (its batch adapts to the budget).
+- autopaint: frames of the app autopainting with that brush (as many of the plan's fixed
+  batches as fit the frame budget).
 
 Prints median and p99 frame times in ms and naive/app ratios (both measured in this run).
 """
@@ -58,7 +59,7 @@ def drag_script(app, frames: int, events_per_frame: int = 4, speed_px_s: float =
 
 def new_app(size, brush, seed=1):
     from artkit.app.paint_app import PaintApp
-    from artkit.app.session import PaintSession
+    from artkit.session import PaintSession
 
     session = PaintSession(size, brush=brush, seed=seed)
     return PaintApp(session, out_dir=tempfile.gettempdir(), fps=None, plugins=False)
@@ -100,13 +101,13 @@ def autopaint_frames(size, brush, frames) -> list[float]:
     app = new_app(size, brush, seed=2)
     app.start_autopaint()
     stats = app.run(max_frames=frames)
-    return stats.frame_times[3:]  # the first frames size the batch to the budget
+    return stats.frame_times[3:]  # the first frames warm the brush up
 
 
 def undo_timing(size, gestures=400, brush="flow"):
     """Undo latency at the end of a long painting: the session's snapshot undo against
     replaying the whole log (what undo would cost without snapshots)."""
-    from artkit.app.session import PaintSession
+    from artkit.session import PaintSession
 
     session = PaintSession(size, brush=brush, seed=3)
     rng = np.random.default_rng(0)
@@ -131,7 +132,7 @@ import os, sys, time
 t0 = time.perf_counter()
 import pygame
 from artkit.app.paint_app import PaintApp
-from artkit.app.session import PaintSession
+from artkit.session import PaintSession
 t1 = time.perf_counter()
 session = PaintSession(({w}, {h}), seed=1)
 t2 = time.perf_counter()

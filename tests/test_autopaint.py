@@ -58,10 +58,10 @@ def test_render_window_and_session_paint_identical_logs(tmp_path, brush, monkeyp
 
 def test_batches_depend_on_the_canvas_and_brush_not_the_clock():
     check, batch = autopaint.batch_sizes((1024, 768), 16)
-    assert (check, batch) == (384, 48)
-    assert autopaint.batch_sizes((1024, 768), 200) == (20, 3)      # at least 20 a check
-    assert autopaint.batch_sizes((8000, 8000), 1) == (2000, 250)   # at most 2000
-    assert autopaint.batch_sizes((1, 1), 16) == (20, 3)
+    assert (check, batch) == (384, 24)
+    assert autopaint.batch_sizes((1024, 768), 200) == (20, 2)      # at least 20 a check
+    assert autopaint.batch_sizes((8000, 8000), 1) == (2000, 125)   # at most 2000
+    assert autopaint.batch_sizes((1, 1), 16) == (20, 2)
 
 
 def test_exactly_n_touches(tmp_path):
@@ -71,12 +71,38 @@ def test_exactly_n_touches(tmp_path):
     assert session.log.stroke_count() == 77 * session.brush.marks_per_touch()
 
 
-def test_a_source_the_colour_of_the_paper_stalls_instead_of_looping():
+def test_a_source_the_colour_of_the_paper_ends_instead_of_looping():
     paper = SourceImage.from_array(np.full((SIZE[1], SIZE[0], 3), np.float32(PAPER) / 255))
     session = PaintSession(SIZE, paper, brush="dabs", seed=1)
     run = session.paint_until_covered()
-    assert run.finished and run.reason == "stalled"
-    assert run.done < run.cap
+    assert run.finished and run.reason in ("covered", "stalled") and run.done < run.cap
+
+
+class Blank:
+    """A stand-in session whose canvas never changes, whatever is painted."""
+
+    size = SIZE
+    brush = type("B", (), {"size": 16.0})()
+
+    def __init__(self):
+        self.canvas = type("C", (), {})()
+        pixels = np.zeros((SIZE[1], SIZE[0], 4), np.uint8)
+        self.canvas.pixels = lambda: pixels
+        self.canvas.snapshot = pixels.copy
+        self.painted = 0
+
+    def autopaint(self, n):
+        self.painted += n
+
+    def end_gesture(self):
+        pass
+
+
+def test_coverage_that_stops_growing_ends_the_run():
+    session = Blank()
+    run = autopaint.Autopaint(session).run()
+    assert run.reason == "stalled" and len(run.history) == autopaint.STALL_CHECKS + 1
+    assert session.painted == run.done == run.check_every * (autopaint.STALL_CHECKS + 1)
 
 
 def test_stopping_keeps_what_was_painted_as_an_undo_step():
@@ -90,9 +116,10 @@ def test_stopping_keeps_what_was_painted_as_an_undo_step():
     assert session.undo() and session.log.stroke_count() == 0
 
 
-def test_coverage_counts_changed_pixels_on_a_grid():
+def test_coverage_counts_every_changed_pixel():
     reference = np.zeros((10, 10, 4), np.uint8)
     now = reference.copy()
     now[:5] = 9
-    assert autopaint.coverage(now, reference, stride=1) == 0.5
-    assert autopaint.coverage(now, reference, stride=2) == pytest.approx(0.6)  # rows 0, 2, 4 of 5
+    now[9, 9, 2] = 1            # one channel of one pixel is a change too
+    assert autopaint.coverage(now, reference) == 0.51
+    assert autopaint.coverage(reference, reference) == 0.0

@@ -43,7 +43,7 @@ def paint(brush, source, touches, seed=0):
 def coverage(canvas):
     """The share of the canvas painted, by the rule autopaint stops on (every pixel looked at)."""
     white = np.full_like(canvas.pixels(), 255)
-    return coverage_of(canvas.pixels(), white, stride=1)
+    return coverage_of(canvas.pixels(), white)
 
 
 def test_all_brushes_are_registered():

@@ -98,7 +98,11 @@ def run_paint(args) -> int:
             session = PaintSession(size, source, brush=args.brush, seed=args.seed,
                                    source_spec=spec)
             lock = store.create()
-        session.journal_to(lock.journal)
+        try:
+            session.journal_to(lock.journal)
+        except BaseException:
+            lock.discard()
+            raise
         removed = store.prune(keep=(lock.id,))
         if removed:
             megabytes = sum(info.bytes for info in removed) / 2**20
@@ -163,7 +167,7 @@ def resume_session(store, session_id: str):
                            f"as '{kept}'.")
         session, notice = PaintSession.from_log(log)
     except BaseException:
-        lock.release()
+        lock.discard()
         raise
     if notice:
         notices.append(notice)
