@@ -17,7 +17,8 @@ from pathlib import Path
 
 from artkit.errors import ArtkitError
 
-__all__ = ["atomic_write", "save_error", "check_writable", "check_regular_file", "fsync_folder"]
+__all__ = ["atomic_write", "save_error", "check_writable", "check_regular_file", "fsync_folder",
+           "check_writable_folder", "missing_folder"]
 
 # Temporary files start with this, so a stray one (power cut mid-write) is recognisable.
 TEMP_PREFIX = ".artkit-tmp-"
@@ -77,7 +78,7 @@ def save_error(path, error: OSError) -> ArtkitError:
         return ArtkitError(f"Can't save to '{path}': permission denied; pick another folder.")
     if isinstance(error, FileNotFoundError):
         if not path.parent.is_dir():
-            return ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+            return ArtkitError(f"Can't save to '{path}': {missing_folder(path.parent)}")
         return ArtkitError(f"Can't save to '{path}': files can't be made in the folder "
                            f"'{path.parent}'; pick another folder.")
     if isinstance(error, IsADirectoryError) or path.is_dir():
@@ -92,7 +93,7 @@ def check_writable(path) -> Path:
     folder artkit may not write in) before any work is done, so nothing made is lost to it."""
     path = Path(path)
     if not path.parent.is_dir():
-        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
+        raise ArtkitError(f"Can't save to '{path}': {missing_folder(path.parent)}")
     if path.is_dir():
         raise ArtkitError(f"Can't save to '{path}': that is a folder, not a file name.")
     if path.exists() and not path.is_file():
@@ -121,3 +122,47 @@ def check_regular_file(path, what: str = "file") -> Path:
         raise ArtkitError(f"'{path}' is not an ordinary file (a pipe or a device?); give a "
                           f"{what} saved on disk.")
     return path
+
+
+def missing_folder(folder) -> str:
+    """Why `folder` can't hold files, as words that end a sentence: it does not exist, or it
+    (or a folder above it) is a file."""
+    folder = Path(folder)
+    for above in (folder, *folder.parents):
+        if above.is_dir():
+            break
+        if above.exists():
+            if above == folder:
+                return f"'{folder}' is a file, not a folder."
+            return f"'{above}' is a file, not a folder, so '{folder}' can't be made."
+    return f"the folder '{folder}' does not exist."
+
+
+def check_writable_folder(folder, what: str = "--out") -> Path:
+    """Raise the ArtkitError that writing files into `folder` (made when missing) would meet,
+    before any work is done: a file of that name, a file where a folder above it should be,
+    somewhere artkit may not write, a pipe or a device. Nothing is created."""
+    if str(folder).strip() == "":
+        raise ArtkitError(f"{what} needs a folder name.")
+    folder = Path(folder)
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if existing.exists() and not existing.is_dir():
+        if existing == folder:
+            raise ArtkitError(f"{what} needs '{folder}' to be a folder, but it is a file; give "
+                              f"another name.")
+        raise ArtkitError(f"{what} can't make the folder '{folder}': '{existing}' is a file, "
+                          f"not a folder.")
+    try:
+        with tempfile.TemporaryFile(dir=existing):
+            pass
+    except OSError as error:
+        if isinstance(error, PermissionError):
+            raise ArtkitError(f"{what} can't write in '{existing}': permission denied; pick "
+                              f"another folder.") from None
+        raise ArtkitError(f"{what} can't write in '{existing}': files can't be made there; pick "
+                          f"another folder.") from None
+    return folder

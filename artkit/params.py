@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from artkit.errors import ArtkitError
 
 __all__ = ["Param", "ParamError", "COMPUTED", "split_assignment", "parse_size", "MIN_SIDE",
-           "MAX_SIDE", "format_number"]
+           "MAX_SIDE", "format_number", "parse_seed", "reduce_seed", "SEED_MODULUS", "SEED_HELP"]
 
 # Canvas sides every command accepts, in pixels.
 MIN_SIDE, MAX_SIDE = 1, 16384
@@ -391,3 +391,31 @@ def parse_size(text, what: str = "--size") -> tuple[int, int]:
         raise ArtkitError(f"{what} must be {MIN_SIDE} to {MAX_SIDE} pixels on each side, "
                           f"not {shown}.")
     return w, h
+
+
+# ---------------------------------------------------------------------------------------------
+# Seeds
+
+# Every seed artkit takes (`--seed`, `gan:CKPT#SEED`) is any whole number, negative and huge
+# ones included, and is reduced to 0 .. SEED_MODULUS - 1 (what numpy's and torch's generators
+# take) by wrapping around: -1 is the same seed as 4294967295. One rule, so the same number
+# gives the same picture in every command.
+SEED_MODULUS = 2 ** 32
+SEED_HELP = "any whole number; seeds wrap around at 2^32, so -1 is the same as 4294967295"
+
+
+def reduce_seed(value: int) -> int:
+    """A whole number as a seed every generator takes: `value` modulo 2**32."""
+    return int(value) % SEED_MODULUS
+
+
+def parse_seed(text, what: str = "--seed") -> int:
+    """'-5' -> 4294967291, '7' -> 7, 99999999999999999999 -> 1661992959: any whole number (text
+    of ASCII digits, or an int) as a seed (see `reduce_seed`). Anything else raises an
+    ArtkitError naming `what`."""
+    if isinstance(text, numbers.Integral) and not isinstance(text, bool):
+        return reduce_seed(text)
+    stripped = str(text).strip().replace("_", "")
+    if not re.fullmatch(r"[+-]?\d{1,4000}", stripped, re.ASCII):
+        raise ArtkitError(f"{what} must be a whole number, like 7 or -3, not {_show(text)}.")
+    return reduce_seed(int(stripped))

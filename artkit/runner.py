@@ -33,9 +33,12 @@ version carries on. Fixing the file brings the new version in.
 from __future__ import annotations
 
 import ast
+import builtins
 import collections
 import ctypes
 import inspect
+import math
+import os
 import sys
 import threading
 import time
@@ -43,8 +46,9 @@ import types
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from artkit import friendly
+from artkit import friendly, mistakes
 from artkit.errors import ArtkitError
+from artkit.files import check_regular_file
 from artkit.friendly import HOOK_ARGUMENTS, Problem
 from artkit.params import ParamError
 from artkit.sketch import SketchContext, apply_settings, check_settings, new_seed, setting_params
@@ -150,11 +154,12 @@ class LoadedSketch:
 
 @dataclass
 class _Event:
-    kind: str          # "mouse_pressed", "mouse_released", "mouse_moved", "key_pressed", "key_released"
+    kind: str          # "mouse_pressed", "mouse_released", "mouse_moved", "mouse_wheel", "key_pressed", "key_released"
     x: float = 0.0
     y: float = 0.0
     button: str | None = None
     key: str | None = None
+    delta: float = 0.0  # mouse_wheel: notches, + towards the person (p5.js's sign)
 
 
 class SketchRunner:
@@ -169,12 +174,17 @@ class SketchRunner:
                  timeout: float = DEFAULT_TIMEOUT, out_dir=None, poll_interval: float = 0.3):
         self.path = Path(path).resolve()
         if not self.path.is_file():
+            if self.path.exists():   # a folder, or a pipe that reading would wait on forever
+                check_regular_file(self.path, "sketch file")
             hint = " (sketch files end in .py)" if self.path.suffix != ".py" else ""
             raise ArtkitError(f"There is no sketch file called '{path}'{hint}.")
         self.filename = str(self.path)
         self.seed = new_seed() if seed is None else int(seed)
         self.params = dict(params or {})  # as given: Python values or command-line text
         self.timeout = float(timeout)
+        if not (math.isfinite(self.timeout) and self.timeout > 0):   # nan would turn the guard off
+            raise ArtkitError(f"The time limit for setup() and draw() must be a number of "
+                              f"seconds more than 0, not {timeout!r}.")
         self.out_dir = Path(out_dir) if out_dir is not None else Path.cwd()
         self.poll_interval = poll_interval
         self.current: LoadedSketch | None = None
@@ -188,6 +198,8 @@ class SketchRunner:
         self._last_poll = 0.0
         self._stop_requested = False
         self._busy_with = "the top level"
+        self.recordings: list = []          # SketchRecording / FrameFiles being fed frames
+        self._record_requests: list = []    # (path, seconds, fps) from record(), not started
 
     # ------------------------------------------------------------------ properties
     @property
@@ -236,9 +248,15 @@ class SketchRunner:
         """Load (or reload) the file now. True when the new version is loaded."""
         self._stamp = self._file_stamp()
         try:
-            source = self.path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            self._fail(Problem("load", f"artkit can't read the sketch file: {error}.", path=self.filename))
+            data = self.path.read_bytes()
+        except OSError as error:
+            self._fail(Problem("load", f"artkit can't read the sketch file: "
+                                       f"{error.strerror or error}.", path=self.filename))
+            return False
+        try:
+            source = data.decode("utf-8-sig")   # "UTF-8 with BOM" (Windows Notepad) too
+        except UnicodeDecodeError as error:
+            self._fail(friendly.undecodable_sketch(error, data, self.filename))
             return False
         if self.current is not None and source == self.current.source and not self.halted and self.problem is None:
             return True  # saved without changes
@@ -264,10 +282,18 @@ class SketchRunner:
         try:
             tree = ast.parse(source, self.filename)
         except SyntaxError as error:
-            self._fail_load(friendly.explain_syntax_error(error, self.filename, lines))
+            # JavaScript or Processing pasted in gets its own message; anything else the usual one.
+            self._fail_load(mistakes.explain_unreadable(error, api.namespace(), self.filename, lines)
+                            or friendly.explain_syntax_error(error, self.filename, lines))
+            return False
+        found = mistakes.check(tree, source, api.namespace(), self.filename, lines)
+        mistake = next((problem for problem in found if not problem.warning), None)
+        if mistake is not None:   # a mistake that can only fail (mouseX, x = x + 1 without global)
+            self._fail_load(mistake)
             return False
         warnings = friendly.check_hooks(tree, self.filename, lines)
         warnings += friendly.check_reserved_names(tree, api.__all__, self.filename, lines)
+        warnings += found
         settings = setting_params(tree)
         for name in self.params:
             if name not in settings:
@@ -288,7 +314,7 @@ class SketchRunner:
         module = types.ModuleType(f"sketch_{self.path.stem}")
         namespace = module.__dict__
         namespace.update(api.namespace())
-        namespace.update(__file__=self.filename, __builtins__=__builtins__)
+        namespace.update(__file__=self.filename, __builtins__=_sketch_builtins())
         namespace[RUNNER_FLAG] = True
         context = SketchContext(self.seed, namespace, out_dir=self.out_dir, name=self.path.stem)
         sketch = LoadedSketch(source, lines, module, context, settings=values)
@@ -299,14 +325,14 @@ class SketchRunner:
 
         def start():
             api.use(context)
-            namespace.update(context.live_values())
+            namespace.update(_live_values(context))
             self._busy_with = "the top level"
             exec(code, namespace)
             self._find_hooks(sketch)
             if "setup" in sketch.hooks:
                 self._call(sketch, "setup")
             context.canvas  # make the canvas now if nothing has drawn yet
-            namespace.update(context.live_values())
+            namespace.update(_live_values(context))
 
         outcome = self._guarded(start, pump)
         if not outcome.ok:
@@ -376,7 +402,7 @@ class SketchRunner:
             if "draw" in sketch.hooks and (ctx.looping or ctx.redraw_requested or ctx.frame_count == 0):
                 ctx.redraw_requested = False
                 ctx.begin_frame()
-                namespace.update(ctx.live_values())
+                namespace.update(_live_values(ctx))
                 self._call(sketch, "draw")
                 drew.append(True)
                 # p5: pmouse is where the mouse was at the end of the previous frame.
@@ -387,6 +413,8 @@ class SketchRunner:
             sketch.proven = sketch.proven or bool(drew)
             if sketch.proven:
                 self.previous = None
+            if drew:   # outside the guard: saving frames is artkit's work, not the sketch's
+                self._feed_recordings(ctx)
             return bool(drew)
         problem = self._explain(outcome, sketch)
         if not sketch.proven and self.previous is not None:
@@ -407,6 +435,11 @@ class SketchRunner:
         ctx = sketch.context
         namespace = sketch.namespace
         hook = event.kind
+        if hook == "mouse_wheel":
+            namespace.update(_live_values(ctx))
+            if hook in sketch.hooks:
+                self._call(sketch, hook, delta=event.delta, x=ctx.mouse_x, y=ctx.mouse_y)
+            return
         if hook.startswith("mouse"):
             # For hooks, pmouse is where the mouse was before this event, so a
             # mouse_dragged hook that draws line(pmouse_x, pmouse_y, mouse_x, mouse_y) is unbroken.
@@ -421,7 +454,7 @@ class SketchRunner:
         else:
             ctx.key = event.key
             ctx.key_is_pressed = hook == "key_pressed"
-        namespace.update(ctx.live_values())
+        namespace.update(_live_values(ctx))
         if hook in sketch.hooks:
             self._call(sketch, hook, x=event.x, y=event.y, button=event.button or ctx.mouse_button,
                        key=event.key)
@@ -441,7 +474,9 @@ class SketchRunner:
         error = outcome.error
         if isinstance(error, _HookProblem):
             return error.problem
-        return friendly.explain_exception(error, self.filename, sketch.lines, sketch.namespace, api)
+        return (friendly.explain_stop(error, self.filename, sketch.lines) or
+                friendly.explain_exception(error, self.filename, sketch.lines, sketch.namespace,
+                                           api))
 
     def stop(self) -> None:
         """Stop the call that is running now (the window is closing)."""
@@ -463,6 +498,65 @@ class SketchRunner:
     def key_released(self, key: str) -> None:
         self._events.append(_Event("key_released", key=key))
 
+    def mouse_wheel(self, delta: float) -> None:
+        """The wheel turned `delta` notches: positive towards the person (scrolling down)."""
+        self._events.append(_Event("mouse_wheel", delta=float(delta)))
+
+    # ------------------------------------------------------------------ recording
+    def record(self, path, seconds: float | None, fps: float | None = None) -> Path:
+        """Record the next `seconds` of frames the sketch draws (None: every frame until the
+        run ends) into `path` (.mp4, .webm, .gif or .webp), `fps` frames a second (default:
+        the sketch's frame rate). The file name is checked now, so a bad one stops the run
+        before anything is drawn."""
+        from artkit.video import check_recording_path
+
+        if seconds is not None and not 0 < seconds <= 3600:
+            raise ArtkitError(f"--seconds must be more than 0 and at most 3600, not {seconds:g}.")
+        if fps is not None and not 0 < fps <= 240:
+            raise ArtkitError(f"--fps must be more than 0 and at most 240, not {fps:g}.")
+        path = check_recording_path(path)
+        self._record_requests.append((path, seconds, fps))
+        return path
+
+    def _feed_recordings(self, ctx) -> None:
+        """Give every recording the frame just drawn; finish those that have all theirs."""
+        from artkit.recording import SketchRecording, extras
+
+        for path, seconds, fps in self._record_requests:
+            rate = fps or ctx.target_frame_rate
+            frames = None if seconds is None else max(1, round(seconds * rate))
+            self.recordings.append(SketchRecording(path, frames, rate))
+        self._record_requests.clear()
+        started = extras(ctx).recordings   # save_gif() and save_frames() in the sketch
+        self.recordings += started
+        started.clear()
+        for recording in list(self.recordings):
+            try:
+                if recording.add(ctx.canvas):
+                    self.recordings.remove(recording)
+                    print(recording.finish())
+            except ArtkitError as error:
+                self.recordings.remove(recording)
+                recording.abort()
+                friendly.report(Problem("record", f"the recording stopped: {error}",
+                                        path=self.filename, warning=True))
+
+    def finish_recordings(self) -> list[str]:
+        """Write whatever the recordings have (the run or the window is ending); returns a
+        sentence for each, including requests that never got a frame."""
+        said = []
+        for recording in self.recordings:
+            try:
+                said.append(recording.finish())
+            except ArtkitError as error:
+                said.append(str(error))
+        self.recordings.clear()
+        for path, _, _ in self._record_requests:
+            said.append(f"nothing was recorded into {path.name}: the sketch drew no frames "
+                        f"(a recording needs a draw() function).")
+        self._record_requests.clear()
+        return said
+
     # ------------------------------------------------------------------ headless
     def run_frames(self, frames: int) -> bool:
         """Load (if needed) and draw up to `frames` frames without a window. True if no error.
@@ -470,6 +564,13 @@ class SketchRunner:
         Stops early when the sketch stops looping (no_loop) or has no draw()."""
         if self.current is None and not self.load():
             return False
+        # Without a window frames come as fast as they are drawn: millis() counts frames, so a
+        # recording plays at the speed the sketch meant, on any machine.
+        from artkit.recording import extras
+
+        clock = extras(self.current.context)
+        requested = [fps for _, _, fps in self._record_requests if fps]
+        clock.frame_clock_fps = requested[0] if requested else self.current.context.target_frame_rate
         for _ in range(max(0, int(frames))):
             if not self.wants_frames:
                 break
@@ -487,6 +588,81 @@ class SketchRunner:
         if params:
             info["params"] = params
         return info
+
+
+def _live_values(ctx) -> dict:
+    """The names refreshed in the sketch before every call: the context's, and key_code."""
+    from artkit.api import key_code_for
+
+    values = ctx.live_values()
+    values["key_code"] = key_code_for(ctx.key) if ctx.key else 0
+    return values
+
+
+# ---------------------------------------------------------------------------------------------
+# What a sketch may not do to artkit: wait for typed input, or end the whole program
+
+def _input_in_sketch(*_args, **_kwargs):
+    """input() in a sketch: there is nobody typing into a sketch (in a window, stdin is not
+    the keyboard; with a pipe it would wait forever), so say so at once."""
+    raise ArtkitError(friendly.no_input_message())
+
+
+def _exit_in_sketch(*_args, **_kwargs):
+    """os._exit() and os.abort() in a sketch: they would end artkit on the spot, with no
+    message and no picture saved."""
+    raise ArtkitError(friendly.exit_message("os._exit()"))
+
+
+def _abort_in_sketch(*_args, **_kwargs):
+    raise ArtkitError(friendly.exit_message("os.abort()"))
+
+
+def _sketch_os() -> types.ModuleType:
+    """The `os` a sketch's `import os` gets: the real one, but _exit and abort explained."""
+    module = types.ModuleType("os", os.__doc__)
+    module.__dict__.update(os.__dict__)
+    module._exit, module.abort = _exit_in_sketch, _abort_in_sketch
+    return module
+
+
+class _NoTyping:
+    """The `sys.stdin` a sketch sees: reading it explains at once instead of waiting (a read
+    stuck inside C can't be stopped by the loop guard, and would hang artkit's exit)."""
+
+    def _refuse(self, *_args, **_kwargs):
+        raise ArtkitError(friendly.no_input_message())
+
+    read = readline = readlines = fileno = __iter__ = __next__ = _refuse
+
+    def isatty(self) -> bool:
+        return False
+
+
+def _sketch_sys() -> types.ModuleType:
+    """The `sys` a sketch's `import sys` gets: the real one, but stdin can't be waited on."""
+    module = types.ModuleType("sys", sys.__doc__)
+    module.__dict__.update(sys.__dict__)
+    module.stdin = module.__stdin__ = _NoTyping()
+    return module
+
+
+_SKETCH_OS = _sketch_os()
+_SKETCH_SYS = _sketch_sys()
+
+
+def _import_in_sketch(name, globals=None, locals=None, fromlist=(), level=0):
+    module = builtins.__import__(name, globals, locals, fromlist, level)
+    if module is os:
+        return _SKETCH_OS
+    return _SKETCH_SYS if module is sys else module
+
+
+def _sketch_builtins() -> dict:
+    """Python's builtins for a sketch's module, with input() and `import os` made safe."""
+    names = dict(builtins.__dict__)
+    names.update(input=_input_in_sketch, __import__=_import_in_sketch)
+    return names
 
 
 class _HookProblem(Exception):

@@ -252,6 +252,9 @@ def _guarded(path: Path, use):
         raise ArtkitError(f"There is no image file called '{path}'.")
     if path.is_dir():
         raise ArtkitError(f"'{path}' is a folder, not an image.")
+    if not path.is_file():   # a pipe or a device: opening it could wait forever
+        raise ArtkitError(f"'{path}' is not an ordinary file (a pipe or a device?); give an "
+                          f"image file saved on disk.")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

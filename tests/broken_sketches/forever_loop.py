@@ -1,5 +1,0 @@
-# expect: artkit stopped your sketch: draw ran for
-def draw():
-    x = 0
-    while True:
-        x = x + 1

@@ -1,4 +1,0 @@
-# expect: found a function named Draw: did you mean draw?
-def Draw():
-    background("pink")
-    circle(100, 100, 50)

@@ -1,7 +1,0 @@
-# expect: found a function named setUp: did you mean setup?
-def setUp():
-    size(300, 300)
-
-
-def draw():
-    circle(mouse_x, mouse_y, 20)

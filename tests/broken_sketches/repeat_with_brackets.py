@@ -1,7 +1,0 @@
-# expect: repeat needs a function name as its last value, without brackets: repeat(10, flower), not repeat(10, flower()).
-def flower():
-    circle(random(400), random(400), 20)
-
-
-def draw():
-    repeat(10, flower())

@@ -1,3 +1,0 @@
-# expect: circle needs 3 numbers: x, y and size. You gave 4.
-def draw():
-    circle(100, 200, 50, 60)
