@@ -13,6 +13,10 @@ canvas has changed since it started. It stops when
 Batch sizes depend only on the canvas and the brush, never on the clock, so the window (which
 runs as many batches a frame as its time budget allows), `artkit render` (all of them at once)
 and the GAN panel make the same marks from the same seed: their stroke logs are identical.
+
+This is the "uniform" plan. The "layered" plan (`artkit.layered.LayeredAutopaint`: coarse to
+fine brush sizes, touches only where the painting differs from the picture) has the same
+interface and keeps the same promise; `PaintSession.set_plan` chooses between them.
 """
 
 from __future__ import annotations
@@ -53,6 +57,8 @@ class Autopaint:
     touches: paint exactly this many instead of until covered. `step()` paints one batch and
     says whether there is more to do; `run()` paints them all; `finished` and `reason` say
     how it ended."""
+
+    plan = "uniform"
 
     def __init__(self, session, touches: int | None = None):
         self.session = session

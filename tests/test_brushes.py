@@ -18,7 +18,7 @@ BG = np.array([255, 255, 255], np.float32)
 ORANGE = np.array([230, 120, 40], np.float32)
 NAMES = list(BRUSHES)
 EXPECTED = {"dabs", "squares", "sprinkles", "diagonal", "flow", "flow_grey", "flow_weighted",
-            "broad_short", "curves", "mouse_direction", "texture"}
+            "broad_short", "curves", "mouse_direction", "texture", "painterly"}
 
 
 def solid(colour=ORANGE, size=N):

@@ -16,7 +16,7 @@ from artkit.brushes.base import SIZE_MAX, SIZE_MIN
 WIDTH = 212
 PAD = 14
 ROW_H = 26
-MIN_HEIGHT = 640  # the window is at least this tall so the toolbar always fits
+MIN_HEIGHT = 666  # the window is at least this tall so the toolbar always fits (12 brushes)
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class ToolbarState:
     overlay: bool
     source_id: int
     hover: object  # the hit-test result under the pointer, or None
+    plan: str = "uniform"       # how autopaint paints: "uniform" or "layered"
+    autopaint_note: str = ""    # e.g. "layer 2/3" while a layered autopaint runs
 
 
 # Actions listed at the bottom of the toolbar: (action name, key label, text)
@@ -171,7 +173,9 @@ class Toolbar:
                 pygame.draw.rect(img, theme.ROW_HOVER, row, border_radius=6)
             theme.key_badge(img, key, (WIDTH - PAD, row.centery), 11, active=on,
                             anchor="midright")
-            theme.text(img, label + ("  · on" if on else ""), (PAD, row.centery), 14,
+            if action == "autopaint":   # which plan it follows (L switches), and its layer
+                label += f"  · {s.autopaint_note or 'on'}" if on else f"  · {s.plan}"
+            theme.text(img, label, (PAD, row.centery), 14,
                        theme.ACCENT_TEXT if on else theme.TEXT, bold=on, anchor="midleft")
             hit(row, ("action", action))
             yy += 24

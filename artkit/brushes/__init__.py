@@ -18,6 +18,7 @@ from artkit.brushes.flow import (BroadShortBrush, CurvesBrush, FlowBrush, FlowGr
                                  FlowWeightedBrush)
 from artkit.brushes.lines import (DiagonalBrush, MouseDirectionBrush, SprinklesBrush,
                                   TextureBrush)
+from artkit.brushes.painterly import PainterlyBrush
 from artkit.errors import ArtkitError
 
 __all__ = ["Brush", "BRUSHES", "make_brush", "brush_names", "clamp_size", "SIZE_MIN", "SIZE_MAX"]
@@ -27,6 +28,7 @@ BRUSHES: dict[str, type[Brush]] = {
     for cls in (
         DabsBrush, SquaresBrush, SprinklesBrush, DiagonalBrush, FlowBrush, FlowGreyBrush,
         FlowWeightedBrush, BroadShortBrush, CurvesBrush, MouseDirectionBrush, TextureBrush,
+        PainterlyBrush,
     )
 }
 

@@ -29,7 +29,7 @@ from artkit.params import Param
 from artkit.strokes import Strokes
 
 __all__ = ["Brush", "SIZE_MIN", "SIZE_MAX", "clamp_size", "param", "resample_path", "to_rgba",
-           "scatter"]
+           "scatter", "ground_alpha", "GROUND_COATS", "MIN_LAYER_HAIR"]
 
 # Brush sizes, in canvas px: what --param size=... may be, and what the app's slider and mouse
 # wheel span.
@@ -55,6 +55,12 @@ class Brush(abc.ABC):
     base_size: ClassVar[float] = 16.0
 
     size: float = param(16.0, SIZE_MIN, SIZE_MAX)
+
+    # The picture's smoothed orientation (an `artkit.orientation.OrientationField`) that brushes
+    # which lay marks in a direction follow where the picture has a clear one, or None: their
+    # own way (a noise field, the hand's movement). Not a parameter: the layered plan sets it on
+    # the copies of a brush it paints its layers with (`for_layer`).
+    orientation: ClassVar = None
 
     # -- the interface ----------------------------------------------------------------------
     def stroke(self, source, path, rng: np.random.Generator) -> Strokes:
@@ -84,6 +90,19 @@ class Brush(abc.ABC):
     @abc.abstractmethod
     def empty(self) -> Strokes:
         """No marks, of this brush's kind."""
+
+    def for_layer(self, size: float, first: bool) -> "Brush":
+        """A copy of this brush for one layer of the layered plan (`artkit.layered`), at
+        `size` px. `first` is the coarsest layer, which lays the ground, as a painter's
+        underpainting does: its marks are as opaque as GROUND_COATS of the brush's own marks
+        laid on top of each other, so the ground covers the paper in a round or two; the
+        finer layers keep the brush's own translucency. A brush that should lay its ground
+        differently says so here (curves also lays its darks as opaque as its lights)."""
+        brush = dataclasses.replace(self, size=float(self.clamp_size(size)))
+        alpha = getattr(brush, "alpha", None)
+        if first and isinstance(alpha, (int, float)) and not isinstance(alpha, bool):
+            brush.alpha = ground_alpha(alpha)
+        return brush
 
     # -- shared facts -----------------------------------------------------------------------
     @property
@@ -141,6 +160,21 @@ class Brush(abc.ABC):
 def clamp_size(px: float) -> float:
     """A brush size brought inside SIZE_MIN..SIZE_MAX px (for the app's wheel and keys)."""
     return Brush.clamp_size(px)
+
+
+# Under the layered plan a hair or line is at least this wide (px), however small the layer's
+# brush: thinner ones barely show (see `FlowBrush.for_layer`).
+MIN_LAYER_HAIR = 1.0
+
+# The layered plan's ground layer: each mark as opaque as this many of the brush's own marks
+# on top of each other (alpha 60 becomes 125, 90 becomes 169, 130 becomes 212).
+GROUND_COATS = 2.5
+
+
+def ground_alpha(alpha: float) -> float:
+    """The alpha (0..255) of a ground-layer mark for a brush whose marks have `alpha`."""
+    clear = 1.0 - min(max(float(alpha), 0.0), 255.0) / 255.0
+    return round(255.0 * (1.0 - clear ** GROUND_COATS), 1)
 
 
 # ------------------------------------------------------------------------------------------

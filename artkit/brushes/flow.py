@@ -19,7 +19,8 @@ import math
 
 import numpy as np
 
-from artkit.brushes.base import SIZE_MAX, SIZE_MIN, Brush, param, scatter, to_rgba
+from artkit.brushes.base import (MIN_LAYER_HAIR, SIZE_MAX, SIZE_MIN, Brush, param, scatter,
+                                to_rgba)
 from artkit.noise import Noise
 from artkit.strokes import CURVE, POLYLINE, Strokes
 
@@ -66,13 +67,19 @@ class FlowBrush(Brush):
     def angles(self, source, xy: np.ndarray) -> np.ndarray:
         """Direction (radians) the hairs take at points xy (K, 2): the noise field's angle,
         bent towards the source's edge tangent where the picture has a clear edge (`edges`).
-        Running along edges instead of across them keeps faces and shapes legible."""
+        Running along edges instead of across them keeps faces and shapes legible. With an
+        `orientation` field the edges are read from it; where the picture is flat the noise
+        field still decides, so backgrounds keep their swirl."""
         f = np.float32(self.field_scale / min(source.width, source.height))
         a = self.field()(xy[:, 0] * f, xy[:, 1] * f) * np.float32(2 * math.pi * self.turns)
         if self.edges <= 0:
             return a
         dx, dy = np.cos(a), np.sin(a)
-        tangent = source.gradient_at(xy[:, 0], xy[:, 1])
+        # The picture's smoothed orientation at the brush's scale when a plan gives one (the
+        # layered plan), else the edges of the source at its own fine scale.
+        field = self.orientation
+        tangent = (source.gradient_at(xy[:, 0], xy[:, 1]) if field is None
+                   else field.tangent_at(xy[:, 0], xy[:, 1]))
         tx, ty = tangent[:, 0], tangent[:, 1]
         strength = np.hypot(tx, ty) + np.float32(1e-9)
         # An edge tangent has no sign: take the one closer to the noise direction.
@@ -109,6 +116,15 @@ class FlowBrush(Brush):
         return out
 
     # -- marks ------------------------------------------------------------------------------
+    def for_layer(self, size, first):
+        """The layered plan's copy, with hairs at least MIN_LAYER_HAIR px wide: at a fine
+        layer's small size they would be thinner than a pixel, which antialiasing spreads
+        into a faint smear, so the layer would need about twice the touches to say as much
+        (measured: 30 % against 39 % lower error than uniform at equal touches)."""
+        brush = super().for_layer(size, first)
+        brush.weight = max(brush.weight, MIN_LAYER_HAIR / brush.scale)
+        return brush
+
     def marks_per_touch(self) -> int:
         return int(self.lines)
 
@@ -194,3 +210,12 @@ class CurvesBrush(FlowBrush):
     def clump_alpha(self, source, centres):
         lum = source.luminance_at(centres[:, 0], centres[:, 1])
         return self.min_alpha + (self.alpha - self.min_alpha) * lum ** self.darkness_power
+
+    def for_layer(self, size, first):
+        """Under the layered plan the first, coarsest layer lays the tone: its dark curves are
+        as opaque as its light ones, so a black coat is painted dark rather than left as
+        faint grey strokes on paper. The finer layers keep the fading darks."""
+        brush = super().for_layer(size, first)
+        if first:
+            brush.min_alpha = brush.alpha
+        return brush

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
-from artkit.brushes.base import (SIZE_MAX, SIZE_MIN, Brush, param, resample_path, scatter,
-                                 to_rgba)
+from artkit.brushes.base import (MIN_LAYER_HAIR, SIZE_MAX, SIZE_MIN, Brush, param,
+                                 resample_path, scatter, to_rgba)
 from artkit.strokes import LINE, Strokes
 
 
@@ -53,6 +53,13 @@ class LineClumpBrush(Brush):
 
     def marks_per_touch(self) -> int:
         return int(self.count)
+
+    def for_layer(self, size, first):
+        """The layered plan's copy, with lines at least MIN_LAYER_HAIR px wide (a thinner
+        line at a fine layer's small size is a faint smear; see `FlowBrush.for_layer`)."""
+        brush = super().for_layer(size, first)
+        brush.weight = max(brush.weight, MIN_LAYER_HAIR / brush.scale)
+        return brush
 
     def empty(self) -> Strokes:
         return Strokes.empty(LINE)
