@@ -18,31 +18,39 @@ Live names, refreshed before every call into the sketch: `width`, `height`, `fra
 the previous frame; inside a mouse hook, before this movement), `mouse_is_pressed`,
 `mouse_button` ('left', 'middle', 'right'), `key` (the character typed, like 'a' or 'A', or a
 name: 'space', 'enter', 'left', 'right', 'up', 'down', 'backspace', 'tab', 'shift'...) and
-`key_is_pressed`.
+`key_is_pressed`, and `key_code` (p5.js's number for the key: LEFT_ARROW, RIGHT_ARROW,
+UP_ARROW, DOWN_ARROW for the arrows, 65 for 'a', 13 for enter).
 """
 
 from __future__ import annotations
 
 import inspect
 import math as _math
+import time as _time
 
 from artkit.canvas import (  # noqa: F401  (re-exported constants)
     BASELINE, BOTTOM, CENTER, CHORD, CLOSE, CORNER, CORNERS, LEFT, OPEN, PIE, PROJECT, RADIUS,
-    RIGHT, ROUND, SQUARE, TOP,
+    RIGHT, ROUND, SQUARE, TOP, Canvas as _Canvas,
 )
 from artkit.color import HSB, RGB, colour_mode as _make_colour_mode, rgb_to_hsb, to_rgba
 # The sketch running now lives in artkit.current (the turtle draws through it too); use,
 # current and current_canvas stay importable from here because the runner and tests call them.
 from artkit.current import current, current_canvas, use  # noqa: F401
+from artkit import friendly
 from artkit.errors import ArtkitError
+from artkit.recording import FrameFiles, SketchRecording, extras as _extras, recording_name
 from artkit.sketch import DEGREES, RADIANS
 from artkit.turtle import KOCH, PLANT, SIERPINSKI, Evolution, LSystem, Turtle, expand as _expand
 
 __all__ = [
     # the sketch
-    "size", "frame_rate", "no_loop", "loop", "redraw", "save_frame",
+    "size", "frame_rate", "no_loop", "loop", "redraw", "save_frame", "save_gif", "save_frames",
+    "millis", "fullscreen",
     "width", "height", "frame_count", "mouse_x", "mouse_y", "pmouse_x", "pmouse_y",
     "mouse_is_pressed", "mouse_button", "key", "key_is_pressed",
+    "key_code", "LEFT_ARROW", "RIGHT_ARROW", "UP_ARROW", "DOWN_ARROW",
+    # pictures
+    "load_image", "image",
     # shapes
     "circle", "ellipse", "square", "rectangle", "rect", "line", "point", "triangle", "quad",
     "arc", "bezier", "curve", "begin_shape", "vertex", "curve_vertex", "end_shape", "CLOSE",
@@ -86,6 +94,13 @@ mouse_is_pressed = False
 mouse_button = None
 key = ""
 key_is_pressed = False
+key_code = 0
+
+# key_code's numbers are p5.js's (JavaScript's keyCode), so p5 examples carry over.
+LEFT_ARROW, UP_ARROW, RIGHT_ARROW, DOWN_ARROW = 37, 38, 39, 40
+_KEY_CODES = {"left": LEFT_ARROW, "up": UP_ARROW, "right": RIGHT_ARROW, "down": DOWN_ARROW,
+              "enter": 13, "backspace": 8, "tab": 9, "escape": 27, "shift": 16,
+              "control": 17, "alt": 18, "delete": 46, "space": 32}
 
 
 def namespace() -> dict:
@@ -139,6 +154,136 @@ def save_frame(name: str | None = None) -> str:
     current().canvas.save(path, {"sketch": current().name, "seed": current().seed, "frame": current().frame_count})
     print(f"saved {path}")
     return str(path)
+
+
+def save_gif(name: str | None = None, seconds: float = 3) -> str:
+    """Record the next `seconds` seconds of your sketch as an animated GIF (`sketch.gif`, or
+    the name you give). A name ending in .webp, .mp4 or .webm records that instead."""
+    ctx = current()
+    _check_seconds("save_gif", seconds)
+    path = recording_name(name, ctx.name, ".gif", ctx.out_dir)
+    fps = ctx.target_frame_rate
+    recording = SketchRecording(path, max(1, round(seconds * fps)), fps)
+    _extras(ctx).recordings.append(recording)
+    print(f"recording {recording.path.name}: the next {seconds:g} seconds")
+    return str(recording.path)
+
+
+def save_frames(name: str | None = None, seconds: float = 1, fps: float = 15) -> str:
+    """Save the next `seconds` seconds of your sketch as numbered PNG pictures, `fps` a second:
+    save_frames('dance', 2) saves dance-0001.png, dance-0002.png… Returns the folder."""
+    ctx = current()
+    _check_seconds("save_frames", seconds)
+    if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not 0 < fps <= 60:
+        raise ArtkitError(friendly.frames_per_second_problem("save_frames", fps))
+    stem = recording_name(name, ctx.name, ".png", ctx.out_dir).with_suffix("")
+    every = max(1, round(ctx.target_frame_rate / fps))   # keep one drawn frame in `every`
+    recording = FrameFiles(stem, max(1, round(seconds * fps)), every=every,
+                           provenance={"sketch": ctx.name, "seed": ctx.seed})
+    _extras(ctx).recordings.append(recording)
+    return str(recording.path)
+
+
+def _check_seconds(word: str, seconds) -> None:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)) or \
+            not 0 < seconds <= 600:
+        raise ArtkitError(friendly.seconds_problem(word, seconds))
+
+
+def millis() -> float:
+    """How many milliseconds (thousandths of a second) the sketch has been running."""
+    ctx = current()
+    found = _extras(ctx)
+    if found.frame_clock_fps:   # without a window, time is counted in frames (see runner)
+        return max(ctx.frame_count - 1, 0) * 1000.0 / found.frame_clock_fps
+    return (_time.monotonic() - found.started) * 1000.0
+
+
+def fullscreen(on: bool | None = None) -> bool:
+    """fullscreen(True) makes the sketch fill the screen, fullscreen(False) puts it back in
+    its window, and fullscreen() tells you which it is now. (F11 does the same.)"""
+    found = _extras(current())
+    if on is not None:
+        found.fullscreen = bool(on)
+    return found.fullscreen
+
+
+def key_code_for(name: str) -> int:
+    """key_code for a key as `key` names it: 'left' -> LEFT_ARROW (37), 'a' -> 65."""
+    code = _KEY_CODES.get(name)
+    if code is not None:
+        return code
+    return ord(name.upper()) if len(name) == 1 else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures
+
+class Picture:
+    """A picture from load_image(): `picture.width` and `picture.height` are its size."""
+
+    def __init__(self, rgba, name: str):
+        self.pixels = rgba   # uint8 (height, width, 4)
+        self.name = name
+
+    @property
+    def width(self) -> int:
+        return self.pixels.shape[1]
+
+    @property
+    def height(self) -> int:
+        return self.pixels.shape[0]
+
+    def __repr__(self) -> str:
+        return f"<picture {self.name}, {self.width}x{self.height}>"
+
+
+def load_image(name: str) -> Picture:
+    """Open a picture file (a .png or .jpg, kept next to your sketch) to draw with image().
+    load_image('default') gives artkit's built-in picture, as big as the canvas."""
+    import numpy as np
+
+    from artkit.source import SourceImage
+
+    if not isinstance(name, str) or not name.strip():
+        raise ArtkitError(friendly.load_image_needs_a_name(name))
+    ctx = current()
+    if name.strip().lower() == "default":
+        source = SourceImage.default((ctx.canvas.width, ctx.canvas.height))
+    else:
+        source = SourceImage.load(_find_picture(name, ctx))
+    rgb = np.clip(np.rint(np.asarray(source.rgb) * 255.0), 0, 255).astype(np.uint8)
+    alpha = np.full(rgb.shape[:2] + (1,), 255, np.uint8)
+    return Picture(np.ascontiguousarray(np.concatenate([rgb, alpha], axis=2)), source.name)
+
+
+def _find_picture(name: str, ctx):
+    """The file `name` names: as given when it is a full path, else next to the sketch's
+    file, else in the current folder."""
+    from pathlib import Path
+
+    path = Path(name).expanduser()
+    if path.is_absolute():
+        folders = [path.parent]
+    else:
+        sketch_file = ctx.namespace.get("__file__")
+        folders = [Path(sketch_file).parent] if sketch_file else []
+        folders.append(Path.cwd())
+    for folder in folders:
+        if (folder / path).is_file():   # (an absolute path stays itself)
+            return folder / path
+    raise ArtkitError(friendly.picture_not_found(name, folders[0]))
+
+
+def image(picture, x: float, y: float, w: float | None = None, h: float | None = None) -> None:
+    """Draw a picture from load_image() with its top-left corner at (x, y): image(photo, 0, 0).
+    Give w (and h) to stretch it: image(photo, 0, 0, width, height) fills the canvas."""
+    if isinstance(picture, Picture):
+        picture = picture.pixels
+    elif not isinstance(picture, _Canvas) and not hasattr(picture, "shape") \
+            and not hasattr(picture, "convert"):   # a numpy array, a canvas or a PIL image
+        raise ArtkitError(friendly.image_needs_a_picture(picture))
+    current().canvas.image(picture, x, y, w, h)
 
 
 # ---------------------------------------------------------------------------------------------

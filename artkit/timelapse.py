@@ -1,9 +1,12 @@
-"""Time-lapses: a painting's build-up replayed from its stroke log into an animated WebP or GIF.
+"""Time-lapses: a painting's build-up replayed from its stroke log into an animated WebP or
+GIF, or an MP4 or WebM video.
 
 A painting is its stroke log, so a time-lapse is "replay with snapshots": the marks are drawn
 again in order (at any scale) and the canvas is captured after every equal share of them. Cuts
 fall between clumps of hairs, never inside one, so the last frame is the painting itself.
-The same writer (`write_animation`) saves the latent-walk paintings of the GAN lab.
+Frames go to `artkit.video` one at a time as they are drawn, so a long or large time-lapse
+needs no more memory than a short one. `write_animation` (the same writer, with the finished
+picture held at the end) also saves the latent-walk paintings of the GAN lab.
 
 Core module: numpy, Pillow and the canvas only (no pygame, no torch).
 """
@@ -13,29 +16,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PIL import Image
 
 from artkit.errors import ArtkitError
-from artkit.files import atomic_write
+from artkit.video import RECORDING_SUFFIXES, check_recording_path, write_frames
 
 __all__ = ["timelapse", "timelapse_frames", "write_animation", "check_animation_path",
-           "ANIMATION_SUFFIXES", "MAX_FRAME_BYTES"]
+           "ANIMATION_SUFFIXES"]
 
-ANIMATION_SUFFIXES = (".webp", ".gif")
-# Pillow's animated writers need every frame in memory at once; past this many bytes of raw
-# frames the time-lapse takes fewer frames (and says so) rather than exhaust the memory.
-MAX_FRAME_BYTES = 768 * 1024 * 1024
+ANIMATION_SUFFIXES = RECORDING_SUFFIXES   # .mp4, .webm, .gif, .webp
 HOLD_LAST_S = 1.5  # the finished painting stays on screen this long before the loop restarts
 
 
 def check_animation_path(path) -> Path:
-    """`path` as a Path when it names a .webp or .gif file in an existing folder."""
-    path = Path(path)
-    if path.suffix.lower() not in ANIMATION_SUFFIXES:
-        raise ArtkitError(f"An animation must be a .webp or .gif file, not '{path.name}'.")
-    if not path.parent.is_dir():
-        raise ArtkitError(f"Can't save to '{path}': the folder '{path.parent}' does not exist.")
-    return path
+    """`path` as a Path when it names an animation artkit can write (.webp, .gif, or .mp4 and
+    .webm with the video extra) in a folder that exists."""
+    return check_recording_path(path)
 
 
 def _clump_starts(strokes) -> np.ndarray:
@@ -48,12 +43,15 @@ def _clump_starts(strokes) -> np.ndarray:
     return np.concatenate([[0], np.flatnonzero(change) + 1, [n]])
 
 
-def timelapse_frames(log, frames: int = 96, scale: float = 1.0, background=None):
+def timelapse_frames(log, frames: int = 96, scale: float = 1.0, background=None,
+                     jobs: int | None = 1):
     """Yield `frames` pictures (uint8 (H, W, 3)) of the painting in `log` (a StrokeLog) as it
-    grows: frame k shows about k/frames of its marks; the last shows all of them.
+    grows: frame k shows about k/frames of its marks; the last shows all of them. `jobs`
+    processes draw (`artkit.parallel`; None: one per core); the frames don't depend on it.
 
     Only what the finished canvas shows is replayed (the gestures after its last clear)."""
     from artkit.canvas import Canvas
+    from artkit.parallel import renderer_for
 
     if frames < 1:
         raise ArtkitError(f"A time-lapse needs at least one frame, not {frames}.")
@@ -61,6 +59,7 @@ def timelapse_frames(log, frames: int = 96, scale: float = 1.0, background=None)
     bg = tuple(bg) if isinstance(bg, list) else bg
     w, h = (max(1, round(v * scale)) for v in log.size)
     canvas = Canvas(w, h, background=bg)
+    renderer = renderer_for(canvas, jobs)
     batches = [s for g in log.visible_gestures() for s in g.strokes if len(s)]
     total = sum(len(s) for s in batches)
     targets = [round(total * (k + 1) / frames) for k in range(frames)]
@@ -73,51 +72,32 @@ def timelapse_frames(log, frames: int = 96, scale: float = 1.0, background=None)
             want = targets[k] - drawn
             cut = int(starts[np.searchsorted(starts, want)])
             if cut > at:
-                canvas.draw(strokes[at:cut], scale)
+                renderer.draw(strokes[at:cut], scale)
                 at = cut
+            renderer.finish()
             yield canvas.rgb()
             k += 1
         if at < len(strokes):
-            canvas.draw(strokes[at:], scale)
+            renderer.draw(strokes[at:], scale)
         drawn += len(strokes)
+    renderer.finish()
     while k < frames:  # an empty log, or rounding left frames over: show the finished canvas
         yield canvas.rgb()
         k += 1
 
 
-def write_animation(frames, path, fps: float = 12.0, hold_last_s: float = HOLD_LAST_S,
-                    quality: int = 80) -> Path:
-    """Write frames (uint8 (H, W, 3) arrays, any iterable) as a looping animated WebP or GIF
-    chosen by `path`'s suffix; the last frame is held for `hold_last_s`. Returns the path."""
-    path = check_animation_path(path)
-    if not fps > 0:
-        raise ArtkitError(f"The frame rate must be more than 0, not {fps}.")
-    gif = path.suffix.lower() == ".gif"
-    images = []
-    for frame in frames:
-        image = Image.fromarray(np.ascontiguousarray(frame[..., :3], dtype=np.uint8), "RGB")
-        # GIF holds 256 colours a frame: quantise now, which also keeps memory at 1 byte/pixel.
-        images.append(image.quantize(255, method=Image.Quantize.FASTOCTREE) if gif else image)
-    if not images:
-        raise ArtkitError("There are no frames to write.")
-    step_ms = max(20, round(1000 / fps))  # browsers treat GIF delays under 20 ms as 100 ms
-    durations = [step_ms] * len(images)
-    durations[-1] += round(hold_last_s * 1000)
-    options = dict(save_all=True, append_images=images[1:], duration=durations, loop=0)
-    if gif:
-        options.update(optimize=False, disposal=1)
-    else:
-        options.update(quality=quality, method=4)
-    with atomic_write(path) as f:   # a crash or a full disk leaves any old file intact
-        images[0].save(f, format="GIF" if gif else "WEBP", **options)
-    return path
+def write_animation(frames, path, fps: float = 12.0, hold_last_s: float = HOLD_LAST_S) -> Path:
+    """Write frames (uint8 (H, W, 3) arrays, any iterable, taken one at a time) as a looping
+    animation chosen by `path`'s suffix (`artkit.video`); the last frame is held for
+    `hold_last_s`. Returns the path."""
+    return write_frames(frames, path, fps=fps, hold_last_s=hold_last_s)
 
 
 def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 12.0,
-              background=None, notice=print) -> Path:
+              background=None, jobs: int | None = 1) -> Path:
     """Render the build-up of the painting in `log` (a StrokeLog or a .strokes path) into `out`
-    (.webp or .gif): `seconds` long at `fps` frames a second, `scale` times the painting's size,
-    then the finished painting held for a moment. Returns the path written."""
+    (.webp, .gif, .mp4 or .webm): `seconds` long at `fps` frames a second, `scale` times the
+    painting's size, then the finished painting held for a moment. Returns the path written."""
     from artkit.strokelog import StrokeLog
 
     out = check_animation_path(out)
@@ -128,12 +108,5 @@ def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 1
     if not isinstance(log, StrokeLog):
         log = StrokeLog.load(log)
     frames = max(1, round(seconds * fps))
-    w, h = (max(1, round(v * scale)) for v in log.size)
-    per_frame = w * h * (1 if out.suffix.lower() == ".gif" else 3)
-    if frames * per_frame > MAX_FRAME_BYTES:
-        fewer = max(1, MAX_FRAME_BYTES // per_frame)
-        notice(f"A {w}x{h} time-lapse of {frames} frames would need "
-               f"{frames * per_frame / 2**30:.1f} GB of memory; making {fewer} frames instead.")
-        fps = fps * fewer / frames
-        frames = fewer
-    return write_animation(timelapse_frames(log, frames, scale, background), out, fps=fps)
+    return write_animation(timelapse_frames(log, frames, scale, background, jobs), out,
+                           fps=fps)

@@ -71,8 +71,8 @@ def test_animation_files_have_the_frames_size_and_a_held_ending(log, tmp_path, s
 
 
 def test_bad_requests_are_one_sentence_errors(log, tmp_path):
-    with pytest.raises(ArtkitError, match=".webp or .gif"):
-        timelapse(log, tmp_path / "x.mp4")
+    with pytest.raises(ArtkitError, match=r"\.gif or \.webp"):
+        timelapse(log, tmp_path / "x.avi")
     with pytest.raises(ArtkitError, match="folder"):
         timelapse(log, tmp_path / "missing" / "x.webp")
     with pytest.raises(ArtkitError, match="seconds"):
@@ -81,15 +81,32 @@ def test_bad_requests_are_one_sentence_errors(log, tmp_path):
         write_animation([], tmp_path / "x.gif")
 
 
-def test_memory_cap_takes_fewer_frames(log, tmp_path, monkeypatch):
+def test_frames_stream_to_the_writer_one_at_a_time(log, tmp_path, monkeypatch):
+    """No frame list is built: the writer has each frame before the next is drawn (so a long
+    time-lapse needs no more memory than a short one; see tests/test_video.py)."""
     import artkit.timelapse as tl
 
-    notes = []
-    monkeypatch.setattr(tl, "MAX_FRAME_BYTES", SIZE[0] * SIZE[1] * 3 * 4)
-    path = tl.timelapse(log, tmp_path / "capped.webp", seconds=2, fps=6, notice=notes.append)
-    with Image.open(path) as anim:
-        assert anim.n_frames == 4
-    assert notes and "4 frames" in notes[0]
+    order = []
+    frames = tl.timelapse_frames
+
+    def drawn(*args):
+        for k, frame in enumerate(frames(*args)):
+            order.append(f"drawn {k}")
+            yield frame
+
+    real_write = tl.write_frames
+
+    def written(source, path, **options):
+        def seen():
+            for k, frame in enumerate(source):
+                order.append(f"written {k}")
+                yield frame
+        return real_write(seen(), path, **options)
+
+    monkeypatch.setattr(tl, "timelapse_frames", drawn)
+    monkeypatch.setattr(tl, "write_frames", written)
+    tl.timelapse(log, tmp_path / "streamed.gif", seconds=0.5, fps=6)
+    assert order == [f"{what} {k}" for k in range(3) for what in ("drawn", "written")]
 
 
 def test_replay_command_writes_a_timelapse(log, tmp_path, capsys):

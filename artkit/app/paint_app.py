@@ -7,6 +7,12 @@ a zero-copy view of its pixels) → toolbar (re-rendered only when it changes) �
 update only those screen areas. Nothing is redrawn from scratch, nothing full-canvas is
 converted.
 
+The window can be resized and F11 fills the screen. The canvas keeps its size in pixels and is
+shown scaled to fit the column between the toolbar and the panels (`canvas_rect` is where it
+shows); pointer positions are mapped back to canvas pixels (`to_canvas`, `to_window`), so a
+mark lands under the pointer at any size. The window is never made wider or taller than the
+screen: opening a panel shrinks the canvas's view instead.
+
 `run(max_frames=..., script=...)` is the one hook tests and benches need: `script` feeds
 synthetic events frame by frame, so the real loop runs headless (SDL's dummy video driver).
 """
@@ -26,7 +32,7 @@ import pygame
 from artkit.app import theme, toolbar as toolbar_mod
 from artkit.app.overlays import HelpOverlay, Toasts
 from artkit.app.panels import Panel
-from artkit.app.views import CanvasView
+from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, to_canvas, to_view
 from artkit.session import PaintSession
 from artkit.errors import ArtkitError
 
@@ -37,6 +43,9 @@ SOURCE_OVERLAY_ALPHA = 85  # Tab: how strongly the source shows through (0..255)
 AUTOPAINT_BUDGET_S = 0.008  # autopaint work per frame, leaving room for the rest at 60 fps
 MIN_COLUMN_WIDTH = 640  # a smaller canvas sits centred in this, so help and toasts fit
 PLUGIN_MODULES = ("artkit.app.gan_panel",)  # optional modules with attach(app), see panels.py
+SCREEN_MARGIN = (16, 80)  # room left on the screen for window borders, a title bar and a dock
+MIN_VIEW = 160  # the canvas's view is never squeezed narrower than this
+RECORD_FPS = 30  # R records the canvas at this rate, in real time
 
 HELP_LINES = (
     ("", "Painting"),
@@ -45,16 +54,20 @@ HELP_LINES = (
     (",  .", "previous / next brush"),
     ("wheel  [  ]", "smaller / bigger brush"),
     ("A", "autopaint: the brush covers the canvas by itself"),
+    ("L", "autopaint plan: uniform, or layered (big brush to small, where it differs)"),
     ("", "Editing"),
     ("Ctrl+Z", "undo"),
     ("Ctrl+Y  Ctrl+Shift+Z", "redo"),
     ("C", "clear the canvas (undo brings it back)"),
     ("", "Pictures"),
     ("S  Ctrl+S", "save a PNG and its stroke log"),
+    ("V", "save them and an SVG beside them (vector, for print and plotters)"),
+    ("R", "start / stop recording the painting as a video"),
     ("Tab", "show the source picture faintly over the painting"),
     ("drop a file", "paint from that picture instead"),
     ("", "Window"),
     ("H", "show or hide this help"),
+    ("F11", "full screen (drag the window's edge to resize it)"),
     ("Esc", "quit (your painting is kept: artkit paint --resume)"),
 )
 
@@ -85,7 +98,9 @@ class PaintApp:
             pygame.display.init()
         if not pygame.font.get_init():
             pygame.font.init()
-            theme.reset_fonts()
+        # Fonts cached before a pygame.quit() (another window, a paint command run in this
+        # process) are dead even once the font module is back: forget them.
+        theme.reset_fonts()
         pygame.key.set_repeat()  # off: a held S must save once, not twenty times
         self.toolbar = toolbar_mod.Toolbar()
         self.toasts = Toasts()
@@ -94,7 +109,14 @@ class PaintApp:
         #: dropped files by lower-case suffix → handler(path); anything else is tried as a picture
         self.drop_handlers: dict = {}
         self.screen: pygame.Surface | None = None
-        self.canvas_rect = pygame.Rect(0, 0, 0, 0)
+        self.canvas_rect = pygame.Rect(0, 0, 0, 0)  # where the canvas shows (maybe scaled)
+        self.fullscreen = False
+        self.user_column: tuple[int, int] | None = None  # the column's size once resized by hand
+        self._set_size = None  # the window size artkit last asked for itself
+        self.recording = None  # a BackgroundWriter while R records
+        self._record_start = 0.0
+        self._recorded = 0
+        self._exports: list = []  # SVG writes running in threads: (thread, outcome list)
         self.column_rect = pygame.Rect(0, 0, 0, 0)  # between toolbar and panels; holds the canvas
         self.running = True
         self.show_source = False
@@ -136,33 +158,65 @@ class PaintApp:
                 attach(self)
 
     def layout(self) -> None:
-        """Size the window for the toolbar, the canvas and the visible panels."""
+        """Size the window for the toolbar, the canvas and the visible panels, within the
+        screen; fit the canvas's view into the column left for it."""
         visible = [p for p in self.panels if p.visible]
-        key = tuple((id(p), p.width) for p in visible) + (self.session.size,)
+        panels_w = sum(p.width for p in visible)
+        key = tuple((id(p), p.width) for p in visible) + (
+            self.session.size, self.user_column, self.fullscreen)
         if key == self._layout_key and self.screen is not None:
             return
         self._layout_key = key
         cw, ch = self.session.size
-        height = max(ch, toolbar_mod.MIN_HEIGHT)
-        column_w = max(cw, MIN_COLUMN_WIDTH)
-        width = toolbar_mod.WIDTH + column_w + sum(p.width for p in visible)
+        if self.fullscreen:
+            width, height = self.screen.get_size()
+        else:
+            column_w, column_h = self.user_column or (max(cw, MIN_COLUMN_WIDTH),
+                                                      max(ch, toolbar_mod.MIN_HEIGHT))
+            room_w, room_h = _screen_room()
+            width = min(toolbar_mod.WIDTH + column_w + panels_w, room_w)
+            height = min(column_h, room_h)
+        column_w = max(MIN_VIEW, width - toolbar_mod.WIDTH - panels_w)
         self.toolbar.rect = pygame.Rect(0, 0, toolbar_mod.WIDTH, height)
         self.column_rect = pygame.Rect(toolbar_mod.WIDTH, 0, column_w, height)
-        self.canvas_rect = pygame.Rect(toolbar_mod.WIDTH + (column_w - cw) // 2,
-                                       (height - ch) // 2, cw, ch)
+        # Larger than its pixels only in a window made larger by hand, or full screen.
+        grow = self.fullscreen or self.user_column is not None
+        self.canvas_rect = fit_rect((cw, ch), self.column_rect, grow=grow)
         x = self.column_rect.right
         for p in visible:
             p.rect = pygame.Rect(x, 0, p.width, height)
             x += p.width
         self._full_redraw = True
-        if self.screen is None or self.screen.get_size() != (width, height):
+        if not self.fullscreen and (self.screen is None or self.screen.get_size() != (width, height)):
             grew = self.screen is not None and width > self.screen.get_width()
             if self.screen is None:
                 pygame.display.set_icon(theme.window_icon())  # before the window exists
-            self.screen = pygame.display.set_mode((width, height))
+            self.screen = pygame.display.set_mode((width, height), pygame.RESIZABLE)
+            self._set_size = self.screen.get_size()
             if grew:
                 _keep_on_screen(width)
 
+    def resize_window(self, size) -> None:
+        """The painter dragged the window's edge: the column (and the canvas's view in it)
+        takes the new room; panels keep their width."""
+        size = (int(size[0]), int(size[1]))
+        if self.fullscreen or size == self._set_size:
+            return   # artkit's own set_mode, announced back
+        panels_w = sum(p.width for p in self.panels if p.visible)
+        # Never so small that the toolbar's buttons pile up: the window snaps back to that.
+        self.user_column = (max(MIN_VIEW, size[0] - toolbar_mod.WIDTH - panels_w),
+                            max(toolbar_mod.MIN_HEIGHT, size[1]))
+        self.layout()
+
+    def toggle_fullscreen(self) -> None:
+        """F11: fill the screen, or go back to the window as it was."""
+        self.fullscreen = not self.fullscreen
+        if self.fullscreen:
+            self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            self.screen = None   # layout() opens the window again at its size
+        self._layout_key = None
+        self.layout()
 
     def set_source(self, source, spec: str | None = None) -> None:
         """Paint from `source` (a SourceImage) from now on; the painting is untouched."""
@@ -220,6 +274,105 @@ class PaintApp:
         print(f"Saved {where} and {where.with_suffix('.strokes')}")
         return png
 
+    def save_svg(self) -> Path | None:
+        """V: save the PNG and stroke log (as S does) and an SVG of the painting beside them.
+        The SVG is written in a thread, from the marks as they are now, so a big painting
+        never stalls the brush; a toast says when it is there."""
+        import threading
+
+        from artkit.vector import Painting, export_vector
+
+        png = self.save()
+        if png is None:
+            return None
+        svg = png.with_suffix(".svg")
+        painting = Painting.of(self.session.log, self.session.background)
+        outcome: list = []
+
+        def write():
+            try:
+                outcome.append(export_vector(painting, svg))
+            except ArtkitError as error:
+                outcome.append(error)
+
+        thread = threading.Thread(target=write, name="artkit-svg", daemon=True)
+        thread.start()
+        self._exports.append((thread, outcome))
+        return svg
+
+    def _check_exports(self) -> None:
+        """Say which SVG writes have finished."""
+        for entry in list(self._exports):
+            thread, outcome = entry
+            if thread.is_alive():
+                continue
+            self._exports.remove(entry)
+            for result in outcome:
+                if isinstance(result, ArtkitError):
+                    self.toasts.show(str(result), "error", seconds=6)
+                    print(f"artkit: {result}", file=sys.stderr)
+                else:
+                    self.toasts.show(f"Saved {result.path.name} ({result.marks:,} marks, "
+                                     f"{len(result.pens)} pens)", "ok", seconds=5)
+                    print(f"Saved {result.path.resolve()}")
+
+    # -- recording -------------------------------------------------------------------------
+    def toggle_recording(self) -> None:
+        if self.recording is None:
+            self.start_recording()
+        else:
+            self.stop_recording()
+
+    def start_recording(self) -> Path | None:
+        """R: record the canvas as you paint, in real time, into an MP4 in out_dir (an
+        animated WebP without the video extra)."""
+        from artkit.sessions import timestamped_name
+        from artkit.video import BackgroundWriter, open_writer, video_extra_missing
+
+        suffix = ".webp" if video_extra_missing() else ".mp4"
+        path = timestamped_name(self.out_dir, prefix="artkit-recording", suffix=suffix,
+                                siblings=())
+        try:
+            self.recording = BackgroundWriter(open_writer(path, RECORD_FPS))
+        except ArtkitError as error:
+            self.toasts.show(str(error), "error", seconds=6)
+            return None
+        self._record_start, self._recorded = time.perf_counter(), 0
+        self._record_frame()
+        self.toasts.show(f"Recording {path.name}: R stops.", seconds=3)
+        return path
+
+    def _record_frame(self) -> None:
+        """Hand the canvas to the recording as often as real time asks (a slow frame counts
+        for more than one video frame)."""
+        due = int((time.perf_counter() - self._record_start) * RECORD_FPS) + 1 - self._recorded
+        if due <= 0:
+            return
+        try:
+            self.recording.add(self.session.canvas.rgb(), repeat=min(due, RECORD_FPS))
+        except ArtkitError as error:
+            self.recording.abort()
+            self.recording = None
+            self.toasts.show(f"Recording stopped: {error}", "error", seconds=8)
+            return
+        self._recorded += due
+
+    def stop_recording(self) -> Path | None:
+        recording, self.recording = self.recording, None
+        if recording is None:
+            return None
+        try:
+            recording.add(self.session.canvas.rgb())   # it ends on the painting as it is now
+            path = recording.close()
+        except ArtkitError as error:
+            self.toasts.show(str(error), "error", seconds=8)
+            print(f"artkit: {error}", file=sys.stderr)
+            return None
+        seconds = recording.frames / RECORD_FPS
+        self.toasts.show(f"Saved {path.name} ({seconds:.1f} s)", "ok", seconds=5)
+        print(f"Saved {path.resolve()} ({seconds:.1f} s)")
+        return path
+
     def toggle_source_overlay(self) -> None:
         self.show_source = not self.show_source
         self._full_redraw = True
@@ -259,8 +412,22 @@ class PaintApp:
         self._end_stroke()
         self._auto = self.session.start_autopaint()
         self._auto_batch_s = 0.0
+        self._auto_layer = 0
         self.autopaint = True
-        self.toasts.show(f"Autopainting with {self.session.brush_name}: A stops it.", seconds=2.5)
+        how = ""
+        if self._auto.plan == "layered":
+            how = f" in {self._auto.passes} layers, {self._auto.sizes[0]:.1f} px first"
+        self.toasts.show(f"Autopainting with {self.session.brush_name}{how}: A stops it, "
+                         f"keeping what is painted.", seconds=2.5)
+
+    def toggle_plan(self) -> None:
+        """Switch autopaint between the uniform and the layered plan (from the next A)."""
+        layered = self.session.plan != "layered"
+        self.session.set_plan("layered" if layered else "uniform", *self.session.detail)
+        words = ("layered: big brush first, then smaller ones where the painting differs"
+                 if layered else "uniform: touches anywhere until covered")
+        later = " (from the next A)" if self.autopaint else ""
+        self.toasts.show(f"Autopaint plan {words}{later}.", seconds=3)
 
     def stop_autopaint(self, message: str | None = None) -> None:
         if not self.autopaint:
@@ -285,6 +452,11 @@ class PaintApp:
             spent = time.perf_counter() - started
             if not more or spent + self._auto_batch_s > AUTOPAINT_BUDGET_S:
                 break
+        layer = getattr(auto, "pass_index", 0)
+        if layer != self._auto_layer and not auto.finished:
+            self._auto_layer = layer
+            self.toasts.show(f"Layer {layer + 1} of {auto.passes}: a {auto.size:.1f} px brush "
+                             f"where the painting still differs.", seconds=2.5)
         if auto.finished:
             self.autopaint, self._auto = False, None
             reason = auto.reason
@@ -292,12 +464,15 @@ class PaintApp:
                 message = "Autopaint finished: the canvas is covered."
             elif reason == "stalled":  # e.g. where the source is the colour of the paper
                 message = "Autopaint finished: this brush has covered all it can."
+            elif reason == "layers":
+                message = f"Autopaint finished all {auto.passes} layers ({auto.done:,} touches)."
             else:
                 message = f"Autopaint finished after {auto.done:,} touches."
             self.toasts.show(message, "ok", seconds=3)
 
     # -- events ----------------------------------------------------------------------------
     def handle_event(self, event) -> None:
+        event = _on_surface(event)
         for panel in self.panels:
             if panel.handle_event(event):
                 return
@@ -316,6 +491,8 @@ class PaintApp:
             self.resize_brush(event.y)
         elif kind == pygame.DROPFILE:
             self.drop_file(event.file)
+        elif kind == pygame.VIDEORESIZE:
+            self.resize_window(event.size)
         elif kind == pygame.WINDOWFOCUSLOST and self._held is not None:
             self._end_stroke()  # the button-up will go to another window
         elif kind in (pygame.WINDOWEXPOSED, pygame.VIDEOEXPOSE, pygame.WINDOWRESTORED):
@@ -336,6 +513,8 @@ class PaintApp:
             self.redo()
         elif key == pygame.K_s:
             self.save()
+        elif key == pygame.K_F11:
+            self.toggle_fullscreen()
         elif ctrl:
             return  # other shortcuts (e.g. Ctrl+C) are not painting commands
         elif key == pygame.K_c:
@@ -344,6 +523,12 @@ class PaintApp:
             self.toggle_source_overlay()
         elif key == pygame.K_a:
             self.toggle_autopaint()
+        elif key == pygame.K_v:
+            self.save_svg()
+        elif key == pygame.K_r:
+            self.toggle_recording()
+        elif key == pygame.K_l:
+            self.toggle_plan()
         elif key in (pygame.K_h, pygame.K_F1) or char == "?":
             self.toggle_help()
         elif key == pygame.K_LEFTBRACKET or char == "[":
@@ -414,7 +599,7 @@ class PaintApp:
         points = self._held
         if not points:
             return
-        path = np.asarray(points, dtype=np.float32) - np.float32(self.canvas_rect.topleft)
+        path = self.to_canvas(np.asarray(points, dtype=np.float32))
         self.session.paint(path)
         self._held = [points[-1]]
 
@@ -459,6 +644,10 @@ class PaintApp:
         rects = self.draw()
         if rects:
             pygame.display.update(rects)
+        if self.recording is not None:
+            self._record_frame()
+        if self._exports:
+            self._check_exports()
 
     def _check_journal(self) -> None:
         """Tell the painter, once, when the session journal stopped being written (a full
@@ -470,10 +659,16 @@ class PaintApp:
             print(f"artkit: {error}", file=sys.stderr)
 
     def close(self) -> None:
-        """Finish the session's last gesture and release panels (the journal stays)."""
+        """Finish the session's last gesture, a recording and any SVG being written, and
+        release panels (the journal stays)."""
         self._end_stroke()
         self.stop_autopaint()
         self.session.end_gesture()
+        if self.recording is not None:
+            self.stop_recording()
+        for thread, _ in self._exports:
+            thread.join()
+        self._check_exports()
         for panel in self.panels:
             panel.close()
 
@@ -508,20 +703,27 @@ class PaintApp:
         else:
             areas = self._toast_rects + toast_rects
             if changed:
-                areas.append(pygame.Rect(changed).move(self.canvas_rect.topleft))
+                areas.append(self._screen_area(changed))
             areas = [a.clip(column) for a in areas]
         drawn = []
+        view = self.canvas_rect
         for area in areas:
             if area.width <= 0 or area.height <= 0:
                 continue
-            if not self.canvas_rect.contains(area):
+            if not view.contains(area):
                 screen.fill(theme.BACKDROP, area)
-            part = area.clip(self.canvas_rect)
-            source_area = part.move(-self.canvas_rect.left, -self.canvas_rect.top)
-            screen.blit(self.canvas_surface(), part, source_area)
-            if self.show_source:
-                screen.blit(self._source_overlay(), part, source_area)
+            part = area.clip(view)
             drawn.append(area)
+            if part.width <= 0 or part.height <= 0:
+                continue
+            (x0, y0), (x1, y1) = self.to_canvas(part.topleft), self.to_canvas(part.bottomright)
+            box = (x0, y0, x1 - x0, y1 - y0)
+            # (1:1 this is a plain blit of `part`; scaled, a pixel or so around it as well)
+            spread = blit_fitted(screen, self.canvas_surface(), view, box)
+            if self.show_source:
+                blit_fitted(screen, self._source_overlay(), view, box)
+            if spread is not None:
+                drawn.append(spread)
         for panel in self.panels:
             if panel.visible and panel.draw(screen, force=full):
                 drawn.append(panel.rect)
@@ -533,6 +735,15 @@ class PaintApp:
             self.help.draw(screen, column, self.help_lines())
         self._toast_rects = toast_rects
         return [screen.get_rect()] if full else drawn
+
+    def _screen_area(self, box) -> pygame.Rect:
+        """The window area showing canvas box (x, y, w, h), whole pixels around it."""
+        x, y, w, h = box
+        left, top = self.to_window(x, y)
+        right, bottom = self.to_window(x + w, y + h)
+        if self.canvas_rect.size == self.session.size:
+            return pygame.Rect(left, top, right - left, bottom - top)
+        return pygame.Rect(left - 1, top - 1, right - left + 2, bottom - top + 2)
 
     def help_lines(self):
         keys = brush_keys_label(len(self.session.brush_names))
@@ -547,15 +758,56 @@ class PaintApp:
         return toolbar_mod.ToolbarState(
             brushes=keys, current=s.brush_name, summary=getattr(s.brush, "summary", ""),
             size=round(s.brush_size, 1), autopaint=self.autopaint, overlay=self.show_source,
-            source_id=id(s.source), hover=self._hover)
+            source_id=id(s.source), hover=self._hover, plan=s.plan,
+            autopaint_note=self._autopaint_note())
+
+    def _autopaint_note(self) -> str:
+        """What the autopaint row says while it runs: the layer under the layered plan."""
+        auto = self._auto
+        if not self.autopaint or auto is None or auto.plan != "layered":
+            return ""
+        return f"layer {auto.pass_index + 1}/{auto.passes}"
 
     def _refresh_caption(self) -> None:
         pygame.display.set_caption(f"{self.title} — {self.session.brush_name}")
 
     # -- helpers for scripts -----------------------------------------------------------------
     def to_window(self, x: float, y: float) -> tuple[int, int]:
-        """Window coordinates of canvas point (x, y)."""
-        return (int(round(x)) + self.canvas_rect.left, int(round(y)) + self.canvas_rect.top)
+        """Window coordinates of canvas point (x, y), wherever and however large the canvas
+        shows."""
+        wx, wy = to_view(x, y, self.canvas_rect, self.session.size)
+        return (int(round(wx)), int(round(wy)))
+
+    def to_canvas(self, points):
+        """Canvas coordinates of window points: an (N, 2) array, or one (x, y)."""
+        if isinstance(points, np.ndarray):
+            view, (w, h) = self.canvas_rect, self.session.size
+            k = np.array([w / view.width, h / view.height], np.float32)
+            return (points - np.float32(view.topleft)) * k
+        return to_canvas(points, self.canvas_rect, self.session.size)
+
+
+def _screen_room() -> tuple[int, int]:
+    """The largest window the screen holds: its size less room for borders, a title bar and
+    a dock (unbounded when the size is unknown)."""
+    try:
+        w, h = pygame.display.get_desktop_sizes()[0]
+    except (pygame.error, IndexError):
+        return (1 << 15, 1 << 15)
+    return (w - SCREEN_MARGIN[0], h - SCREEN_MARGIN[1])
+
+
+def _on_surface(event):
+    """`event` with its pointer position in the window surface's pixels (they differ from
+    the window's points on a HiDPI screen; see views.pointer_scale)."""
+    pos = getattr(event, "pos", None)
+    if pos is None:
+        return event
+    kx, ky = pointer_scale()
+    if kx == 1.0 and ky == 1.0:
+        return event
+    return pygame.event.Event(event.type, {**event.dict, "pos": (round(pos[0] * kx),
+                                                                 round(pos[1] * ky))})
 
 
 def _keep_on_screen(width: int) -> None:

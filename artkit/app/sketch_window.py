@@ -9,6 +9,10 @@ reading events, so closing it works even when a sketch is stuck in a loop.
 Problems are shown in a box at the bottom of the window (and printed in the terminal by the
 reporter): a red box for an error, a yellow one for a warning, which fades after a while.
 The last good version of the sketch keeps running underneath when a new version fails.
+
+The window can be resized and F11 (or `fullscreen()` in the sketch) fills the screen: the
+canvas keeps its size in pixels and is shown scaled to fit, and the pointer is mapped back to
+canvas pixels, so `mouse_x` is where the pointer is on the picture whatever its size on screen.
 """
 
 from __future__ import annotations
@@ -18,8 +22,9 @@ from functools import lru_cache
 
 import pygame
 
-from artkit.app.views import CanvasView
+from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, to_canvas
 from artkit.friendly import Problem
+from artkit.recording import extras
 
 MIN_WINDOW = (480, 360)        # small sketches sit in the middle, so messages have room
 BACKDROP = (30, 31, 34)
@@ -90,35 +95,96 @@ class SketchWindow:
         self._shown_warnings = None
         self._held_buttons = set()
         self._view = CanvasView("RGBA")
+        self.view = pygame.Rect(0, 0, *MIN_WINDOW)   # where the canvas shows in the window
+        self.fullscreen = False
+        self.user_size: tuple[int, int] | None = None   # set once the person resizes the window
+        self._set_size = None           # the size artkit last gave the window itself
+        self._windowed_size = None      # the window's size before going full screen
+        self._asked = (None, False)     # (context, fullscreen() value) last seen from the sketch
 
     # ------------------------------------------------------------------ window
     def _fit_window(self) -> None:
-        """Open the window, or resize it when the sketch's size changed."""
+        """Open the window, or resize it when the sketch's size changed (unless the person
+        has sized it), and fit the canvas into it."""
         w, h = self.runner.size
-        win = (max(w, MIN_WINDOW[0]), max(h, MIN_WINDOW[1]))
-        if self.screen is None or self.screen.get_size() != win:
-            self.screen = pygame.display.set_mode(win)
-        self.offset = ((win[0] - w) // 2, (win[1] - h) // 2)
+        win = self.user_size or (max(w, MIN_WINDOW[0]), max(h, MIN_WINDOW[1]))
+        if self.screen is None or (not self.fullscreen and self.screen.get_size() != win):
+            self._set_mode(win)
+        # Bigger than its pixels only in a window the person made bigger (or full screen).
+        grow = self.fullscreen or self.user_size is not None
+        self.view = fit_rect((w, h), self.screen.get_rect(), grow=grow)
+        self.offset = self.view.topleft
         name = self.runner.path.name
         pygame.display.set_caption(self.title or f"artkit - {name} (seed {self.runner.seed})")
+
+    def _set_mode(self, size, flags=pygame.RESIZABLE) -> None:
+        self.screen = pygame.display.set_mode(size, flags)
+        self._set_size = self.screen.get_size()
+
+    def resize(self, size) -> None:
+        """The person resized the window to `size`."""
+        size = (max(1, int(size[0])), max(1, int(size[1])))
+        if self.fullscreen or size == self._set_size:
+            return   # our own set_mode announcing itself
+        self.user_size = size
+        if self.screen is None or self.screen.get_size() != size:
+            self._set_mode(size)
+        self._fit_window()
+
+    def set_fullscreen(self, on: bool) -> None:
+        """Fill the screen with the sketch (True), or go back to the window (False)."""
+        if bool(on) == self.fullscreen:
+            return
+        if on:
+            self._windowed_size = self.screen.get_size() if self.screen else None
+            self.fullscreen = True
+            self._set_mode((0, 0), pygame.FULLSCREEN)
+        else:
+            self.fullscreen = False
+            self._set_mode(self._windowed_size or MIN_WINDOW)
+        self._fit_window()
+
+    def _follow_fullscreen_requests(self) -> None:
+        """Apply fullscreen(...) from the sketch; keep what fullscreen() reports true to the
+        window (after F11, or for a reloaded version, which starts out asking for nothing)."""
+        ctx = self.runner.context
+        if ctx is None:
+            return
+        wanted = extras(ctx)
+        seen = self._asked[1] if self._asked[0] is ctx else False
+        if wanted.fullscreen != seen:
+            self.set_fullscreen(wanted.fullscreen)
+        wanted.fullscreen = self.fullscreen
+        self._asked = (ctx, self.fullscreen)
+
+    def canvas_point(self, pos) -> tuple[float, float]:
+        """Canvas coordinates of a pointer position from a window event."""
+        kx, ky = pointer_scale()
+        return to_canvas((pos[0] * kx, pos[1] * ky), self.view, self.runner.size)
 
     # ------------------------------------------------------------------ events
     def pump(self) -> None:
         """Read pending events: quit, or pass mouse and keys to the runner (which queues them
         for the sketch's next frame). Safe to call while sketch code is running."""
-        ox, oy = self.offset
         for event in pygame.event.get():
             if event.type == pygame.QUIT or (event.type == pygame.KEYDOWN and event.key == pygame.K_ESCAPE):
                 self.quit = True
                 self.runner.stop()
+            elif event.type == pygame.KEYDOWN and event.key == pygame.K_F11:
+                self.set_fullscreen(not self.fullscreen)
+            elif event.type == pygame.VIDEORESIZE:
+                self.resize(event.size)
             elif event.type == pygame.MOUSEBUTTONDOWN and event.button in _BUTTONS:
                 self._held_buttons.add(event.button)
-                self.runner.mouse_pressed(event.pos[0] - ox, event.pos[1] - oy, _BUTTONS[event.button])
+                self.runner.mouse_pressed(*self.canvas_point(event.pos), _BUTTONS[event.button])
             elif event.type == pygame.MOUSEBUTTONUP and event.button in _BUTTONS:
                 self._held_buttons.discard(event.button)
-                self.runner.mouse_released(event.pos[0] - ox, event.pos[1] - oy, _BUTTONS[event.button])
+                self.runner.mouse_released(*self.canvas_point(event.pos), _BUTTONS[event.button])
             elif event.type == pygame.MOUSEMOTION:
-                self.runner.mouse_moved(event.pos[0] - ox, event.pos[1] - oy)
+                self.runner.mouse_moved(*self.canvas_point(event.pos))
+            elif event.type == pygame.MOUSEWHEEL:
+                # p5.js's sign: positive when the wheel turns towards the person.
+                self.runner.mouse_wheel(-event.y)
             elif event.type == pygame.KEYDOWN:
                 self.runner.key_pressed(key_name(event))
             elif event.type == pygame.KEYUP:
@@ -127,12 +193,13 @@ class SketchWindow:
     # ------------------------------------------------------------------ drawing
     def present(self) -> None:
         """Show the canvas and any message box, then flip."""
+        self._follow_fullscreen_requests()
         self._fit_window()
         screen = self.screen
         screen.fill(BACKDROP)
         canvas = self.runner.canvas
         if canvas is not None:
-            screen.blit(self._view.surface(canvas), self.offset)
+            blit_fitted(screen, self._view.surface(canvas), self.view)
         problem = self.runner.problem
         if problem is not None:
             self._draw_box(problem, ERROR_ACCENT)
@@ -189,6 +256,7 @@ class SketchWindow:
         # Only what a sketch window needs: pygame.init() would also open audio devices.
         pygame.display.init()
         pygame.font.init()
+        _font.cache_clear()   # fonts from before a pygame.quit() elsewhere are dead
         try:
             runner = self.runner
             if runner.current is None and runner.problem is None:
@@ -213,10 +281,17 @@ class SketchWindow:
                 clock.tick(runner.frame_rate if runner.wants_frames else 30)
             return 0
         finally:
+            for said in self.runner.finish_recordings():
+                print(said)
             pygame.display.quit()
 
 
 def run_window(runner, max_frames: int | None = None, events: dict | None = None,
                title: str | None = None) -> int:
-    """Open a window running `runner`'s sketch; returns when it is closed."""
+    """Open a window running `runner`'s sketch; returns when it is closed. Without a screen
+    to open it on, an ArtkitError says so and how to run the sketch without a window."""
+    from artkit.app.views import init_display
+
+    init_display(f"run it without one with `artkit run {runner.path.name} --frames 60 --out "
+                 f"picture.png`")
     return SketchWindow(runner, title).run(max_frames, events)

@@ -4,7 +4,10 @@ Every window paints one session (`artkit.sessions`): a new one, or with --resume
 any other. A session another window has open is never written by this one: it paints a copy.
 """
 
+from artkit.commands.render import add_plan_arguments, plan_choice
+from artkit.commands.values import seed, whole
 from artkit.errors import ArtkitError
+from artkit.params import SEED_HELP
 
 DEFAULT_CANVAS = (1024, 768)
 MIN_CANVAS = (320, 240)
@@ -21,30 +24,39 @@ def register(subparsers):
                    help="picture the brush takes its colours from (default: the built-in one)")
     p.add_argument("--brush", metavar="NAME", help="brush to start with (see 'artkit brushes')")
     p.add_argument("--size", metavar="WxH",
-                   help="canvas size in pixels (default: 1024x768, smaller if the screen is)")
-    p.add_argument("--seed", type=int, metavar="N", help="seed for the brushes' randomness")
+                   help="canvas size in pixels (default: a photo's own shape 1024 px long, "
+                        "else 1024x768; smaller if the screen is)")
+    p.add_argument("--fit", choices=("cover", "contain"), default="cover",
+                   help="when --size has another shape than the photo: cover fills the canvas "
+                        "and crops the photo, contain shows all of it (as in artkit render)")
+    p.add_argument("--seed", type=seed, metavar="N",
+                   help=f"seed for the brushes' randomness ({SEED_HELP})")
     p.add_argument("--resume", nargs="?", const="latest", default=None, metavar="ID",
                    help="carry on with the latest session, or session ID (see 'artkit "
                         "sessions'); kept even if the window was killed")
     p.add_argument("--out-dir", metavar="DIR", default=".",
                    help="folder where S saves paintings (default: the current folder)")
-    p.add_argument("--frames", type=int, metavar="N",
+    p.add_argument("--frames", type=whole(1), metavar="N",
                    help="close the window after N frames (for demos and scripted checks)")
     p.add_argument("--gan", nargs="?", const="", default=None, metavar="CHECKPOINT",
                    help="open with the GAN panel showing (and sample this checkpoint)")
     p.add_argument("--gan-data", metavar="PATH",
                    help="pictures the GAN panel trains on: a folder, .h5 or .npz (opens the panel)")
+    add_plan_arguments(p)   # how A (autopaint) paints; L switches it in the window
     p.set_defaults(func=run_paint)
 
 
-def fitting_canvas_size(desktop, toolbar_width: int) -> tuple[int, int]:
-    """The default canvas size, shrunk (keeping 4:3) to fit beside the toolbar on `desktop`
-    ((width, height) of the screen, or None when unknown) with room for a title bar and dock."""
-    w, h = DEFAULT_CANVAS
+def fitting_canvas_size(desktop, toolbar_width: int, size=DEFAULT_CANVAS) -> tuple[int, int]:
+    """`size` (default 1024x768), shrunk keeping its shape to fit beside the toolbar on
+    `desktop` ((width, height) of the screen, or None when unknown) with room for a title bar
+    and dock."""
+    w, h = size
     if not desktop:
         return w, h
     room_w, room_h = desktop[0] - toolbar_width - 40, desktop[1] - 110
     k = min(1.0, room_w / w, room_h / h)
+    if k >= 1.0:
+        return w, h
     return max(MIN_CANVAS[0], int(w * k) // 4 * 4), max(MIN_CANVAS[1], int(h * k) // 4 * 4)
 
 
@@ -56,6 +68,8 @@ def run_paint(args) -> int:
     import pygame
 
     from artkit.app.paint_app import PaintApp
+    from artkit.app.views import init_display
+    from artkit.commands.render import canvas_size
     from artkit.brushes import make_brush
     from artkit.params import parse_size
     from artkit.session import PaintSession
@@ -63,6 +77,8 @@ def run_paint(args) -> int:
     from artkit.source import open_source
 
     out_dir = Path(args.out_dir).expanduser()
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ArtkitError(f"--out-dir must be a folder, but '{out_dir}' is a file; pick a folder.")
     if not out_dir.is_dir():
         raise ArtkitError(f"The folder '{out_dir}' given to --out-dir does not exist; create it "
                           f"or pick another.")
@@ -72,13 +88,16 @@ def run_paint(args) -> int:
     size = parse_size(args.size) if args.size else None
     if args.frames is not None and args.frames < 1:
         raise ArtkitError(f"--frames must be 1 or more, not {args.frames}.")
+    plan = plan_choice(args)
+    _check_gan_files(args)
     store = SessionStore()
     for adopted in store.adopted:
         print(f"Your painting from an earlier artkit is kept as session {adopted}.")
     resume_id = store.resolve(args.resume) if args.resume is not None else None
     notices = []
 
-    pygame.display.init()
+    init_display(f"paint without one with `artkit render --source {args.source or 'PHOTO'} "
+                 f"--out painting.png`")
     lock = None
     try:
         if resume_id is not None:
@@ -90,14 +109,16 @@ def run_paint(args) -> int:
             if args.brush:
                 session.select_brush(args.brush)
         else:
-            if size is None:
-                desktops = pygame.display.get_desktop_sizes()
-                size = fitting_canvas_size(desktops[0] if desktops else None, toolbar.WIDTH)
             spec = args.source or "default"
-            source = open_source(spec, size)
+            if size is None:   # the photo's own shape, as `artkit render` frames it
+                desktops = pygame.display.get_desktop_sizes()
+                size = fitting_canvas_size(desktops[0] if desktops else None, toolbar.WIDTH,
+                                           canvas_size(spec, None))
+            source = open_source(spec, size, fit=args.fit)
             session = PaintSession(size, source, brush=args.brush, seed=args.seed,
                                    source_spec=spec)
             lock = store.create()
+        session.set_plan(*plan)
         try:
             session.journal_to(lock.journal)
         except BaseException:
@@ -135,6 +156,19 @@ def run_paint(args) -> int:
             lock.release()
         pygame.quit()
     return 0
+
+
+def _check_gan_files(args) -> None:
+    """--gan's checkpoint and --gan-data's file are refused now, before the window opens, when
+    they are pipes or devices (opening one would wait forever) or missing."""
+    from pathlib import Path
+
+    from artkit.files import check_regular_file
+
+    if args.gan:
+        check_regular_file(args.gan, "checkpoint")
+    if args.gan_data and not Path(args.gan_data).is_dir():
+        check_regular_file(args.gan_data, "data file or folder")
 
 
 def resume_session(store, session_id: str):

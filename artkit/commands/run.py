@@ -4,6 +4,8 @@
     artkit run flower.py --seed 7              the same random picture every time
     artkit run flower.py --frames 60 --out flower.png     no window: draw 60 frames, save the last
     artkit run flower.py --param PETALS=12     change a setting (an UPPERCASE name in the file)
+    artkit run flower.py --record flower.mp4   record the first 10 s of the window (.gif too)
+    artkit run flower.py --frames 600 --record flower.mp4 --fps 30    record without a window
     artkit course                              list the course projects by level
     artkit course 26                           run project 26 in a window
     artkit course 26 --copy                    copy project 26 here, to change it
@@ -14,10 +16,15 @@ The window (pygame) is imported only when a window is opened, so headless runs n
 from __future__ import annotations
 
 import ast
+import math
 import shutil
 from pathlib import Path
 
+from artkit.commands import values
 from artkit.errors import ArtkitError
+from artkit.params import SEED_HELP
+
+DEFAULT_RECORD_SECONDS = 10.0
 
 
 def register(subparsers) -> None:
@@ -40,17 +47,27 @@ def register(subparsers) -> None:
 
 
 def _add_run_options(parser) -> None:
-    parser.add_argument("--seed", type=int, default=None,
+    parser.add_argument("--seed", type=values.seed, default=None,
                         help="seed for random() and noise(): the same seed draws the same picture "
-                             "(default: a new one each run)")
-    parser.add_argument("--frames", type=int, default=None,
+                             f"(default: a new one each run; {SEED_HELP})")
+    parser.add_argument("--frames", type=values.whole(1, 1_000_000), default=None,
                         help="run without a window for this many frames and save the last one")
     parser.add_argument("--out", default=None,
                         help="where --frames saves the picture (default: the sketch's name .png)")
     parser.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
                         help="change one of the sketch's UPPERCASE settings, e.g. --param PETALS=12")
-    parser.add_argument("--timeout", type=float, default=3.0,
+    parser.add_argument("--timeout", type=values.number(0, 3600, above_low=True), default=3.0,
                         help="seconds setup() or draw() may run before artkit stops it (default 3)")
+    parser.add_argument("--record", default=None, metavar="OUT.mp4|.webm|.gif|.webp",
+                        help="record the sketch into a video or an animated picture: from its "
+                             "window, or without one with --frames (.mp4 and .webm need the "
+                             "video extra: pip install 'artkit[video]')")
+    parser.add_argument("--seconds", type=float, default=None, metavar="S",
+                        help="how long --record records (default: 10 s in a window; all of "
+                             "--frames without one)")
+    parser.add_argument("--fps", type=float, default=None, metavar="N",
+                        help="frames a second of the --record file (default: the sketch's "
+                             "frame rate)")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -67,7 +84,16 @@ def run_sketch(path: Path, args) -> int:
     # The values stay text here: the runner checks each against its setting's kind in the file.
     params = dict(split_assignment(p, "--param", "PETALS=12") for p in args.param)
     runner = SketchRunner(path, seed=args.seed, params=params, timeout=args.timeout)
-    if args.frames is None and args.out is None:
+    windowed = args.frames is None and args.out is None
+    if args.record is None and (args.seconds is not None or args.fps is not None):
+        raise ArtkitError("--seconds and --fps go with --record, e.g. "
+                          f"--record {runner.path.stem}.mp4 --seconds 20.")
+    if args.record is not None:
+        # A window records 10 s unless told; without one, every frame drawn unless told.
+        seconds = args.seconds if args.seconds is not None else (
+            DEFAULT_RECORD_SECONDS if windowed else None)
+        runner.record(args.record, seconds, args.fps)
+    if windowed:
         from artkit.app.sketch_window import run_window
 
         return run_window(runner)
@@ -77,7 +103,14 @@ def run_sketch(path: Path, args) -> int:
     if frames < 1:
         raise ArtkitError(f"--frames needs a number of frames of 1 or more, not {frames}.")
     out = check_can_save(Path(args.out) if args.out else Path(f"{runner.path.stem}.png"))
+    if args.record is not None and args.frames is None and args.seconds is not None:
+        # --seconds without --frames: draw as many frames as the recording needs.
+        if not runner.load():
+            return 2
+        frames = max(1, math.ceil(args.seconds * (args.fps or runner.frame_rate)))
     ok = runner.run_frames(frames)
+    for said in runner.finish_recordings():
+        print(said)
     if not ok or runner.canvas is None:
         return 2
     drawn = runner.context.frame_count
