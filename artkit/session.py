@@ -28,6 +28,7 @@ import numpy as np
 
 from artkit.autopaint import Autopaint
 from artkit.brushes.base import clamp_size
+from artkit.layered import PLANS, LayeredAutopaint
 from artkit.canvas import Canvas
 from artkit.errors import ArtkitError
 from artkit.sessions import timestamped_name
@@ -54,7 +55,9 @@ class PaintSession:
     colour; source_spec: how to reopen the source on --resume (a path, "default", "gan:…");
     log: an existing StrokeLog to continue (see `resume`); brush_params: the starting
     brush's parameters (`make_brush`'s); scale: the canvas is this many times the painting's
-    size (a print-size render), while marks and the log stay in painting pixels.
+    size (a print-size render), while marks and the log stay in painting pixels; jobs: draw
+    big batches with this many worker processes (`artkit.parallel`; None: one per core, 1:
+    all in this process, as the window does).
     """
 
     FINE = 8
@@ -64,7 +67,8 @@ class PaintSession:
     def __init__(self, size=(1024, 768), source=None, brush: str | None = None,
                  seed: int | None = None, background=PAPER, source_spec: str | None = None,
                  log: StrokeLog | None = None, brush_params: dict | None = None,
-                 scale: float = 1.0):
+                 scale: float = 1.0, jobs: int | None = 1):
+        from artkit.parallel import renderer_for
         from artkit.source import SourceImage
 
         w, h = (int(v) for v in size)
@@ -72,8 +76,9 @@ class PaintSession:
         self.scale = float(scale)
         self.background = tuple(int(c) for c in background)
         self.seed = int(seed) if seed is not None else secrets.randbelow(2**31)
-        self.canvas = Canvas(max(1, round(w * self.scale)), max(1, round(h * self.scale)),
-                             background=self.background)
+        self._canvas = Canvas(max(1, round(w * self.scale)), max(1, round(h * self.scale)),
+                              background=self.background)
+        self._renderer = renderer_for(self._canvas, jobs)
         if source is None:
             source, source_spec = SourceImage.default((w, h)), "default"
         self.source = self._fitted(source)
@@ -82,7 +87,11 @@ class PaintSession:
         self._warmed: set = set()
         self.brush_name = ""
         self.select_brush(brush or default_brush(), brush_params)
-        self.last_autopaint: Autopaint | None = None
+        self.last_autopaint: Autopaint | LayeredAutopaint | None = None
+        # How autopaint paints: "uniform" (touches anywhere until covered) or "layered"
+        # (coarse to fine where the painting differs; `detail` = (layers, finest px)).
+        self.plan = "uniform"
+        self.detail: tuple = (None, None)
         if log is None:
             log = StrokeLog((w, h), source_hash=self.source.hash, meta=self._meta())
         self.log = log
@@ -98,9 +107,18 @@ class PaintSession:
                 "params": {self.brush_name: self.brush.params()}}
 
     # -- resuming ------------------------------------------------------------------------------
+    @property
+    def canvas(self) -> Canvas:
+        """The picture, with every mark drawn so far on it: batches the worker processes
+        are drawing are waited for first, so the pixels are what one process would have
+        drawn, and may be read or changed."""
+        self._renderer.finish()
+        return self._canvas
+
     @classmethod
     def from_log(cls, log: StrokeLog, scale: float = 1.0, background=None,
-                 open_source: bool = True) -> tuple["PaintSession", str | None]:
+                 open_source: bool = True, jobs: int | None = 1,
+                 undo: bool = True) -> tuple["PaintSession", str | None]:
         """The painting in `log` rebuilt (its source reopened, its brush and sizes back, its
         gestures replayed), and a notice (or None) when its source picture could not be
         opened again (the painting itself is intact). With open_source=False the built-in
@@ -129,12 +147,13 @@ class PaintSession:
         try:
             session = cls(log.size, source, brush=brush, seed=_seed(meta.get("seed")),
                           background=background, source_spec=spec, log=log, scale=scale,
-                          brush_params=params)
+                          brush_params=params, jobs=jobs)
         except ArtkitError:   # parameters this artkit doesn't know: the brush's defaults
             session = cls(log.size, source, brush=brush, seed=_seed(meta.get("seed")),
-                          background=background, source_spec=spec, log=log, scale=scale)
+                          background=background, source_spec=spec, log=log, scale=scale,
+                          jobs=jobs)
         session._restore_brush_sizes(meta.get("brush_sizes"))
-        session.replay_all()
+        session.replay_all(snapshots=undo)   # undo=False: a one-off picture (`replay`)
         return session, notice
 
     @classmethod
@@ -146,20 +165,23 @@ class PaintSession:
         """Write the log to `path` as it grows (see `StrokeLog.journal_to`)."""
         return self.log.journal_to(path)
 
-    def replay_all(self) -> None:
-        """Redraw the whole painting from its log, taking snapshots along the way."""
+    def replay_all(self, snapshots: bool = True) -> None:
+        """Redraw the whole painting from its log, taking snapshots for undo along the way
+        (unless `snapshots` is False: each is a copy of the canvas, and a pause for the
+        worker processes)."""
         self.canvas.background(*self.background)
         self._mark_dirty()
         self._snapshots.clear()
         for i, gesture in enumerate(self.log.gestures):
             self._draw_gesture(gesture)
-            self._maybe_snapshot(i + 1)
+            if snapshots:
+                self._maybe_snapshot(i + 1)
 
     def _draw_gesture(self, gesture) -> None:
         if gesture.is_clear:
             self.canvas.background(*self.background)
         for strokes in gesture.strokes:
-            self.canvas.draw(strokes, self.scale)
+            self._renderer.draw(strokes, self.scale)
 
     # -- brushes ---------------------------------------------------------------------------
     @property
@@ -239,14 +261,38 @@ class PaintSession:
         """Let the current brush lay `n` touches (clumps of marks) anywhere on the canvas."""
         return self._draw(self.brush.autopaint(self.source, int(n), self.rng))
 
-    def start_autopaint(self, touches: int | None = None) -> Autopaint:
-        """Begin painting until covered (or exactly `touches`): call `step()` on the result
-        as often as there is time for, or `run()` for all of it."""
+    def touch(self, centres, headings=None, brush=None) -> int:
+        """Lay touches at `centres` ((N, 2) canvas px) with `headings` ((N,) radians, or
+        None), with `brush` (default: the current one; the layered plan passes a copy at its
+        layer's size): how a painting plan that chooses its own places paints. Returns how
+        many marks were drawn."""
+        centres = np.asarray(centres, dtype=np.float32).reshape(-1, 2)
+        if not len(centres):
+            return 0
+        if headings is not None:
+            headings = np.asarray(headings, dtype=np.float32).reshape(-1)
+        brush = brush or self.brush
+        return self._draw(brush.touch(self.source, centres, self.rng, headings))
+
+    def set_plan(self, plan: str, passes: int | None = None, finest: float | None = None):
+        """How autopaint paints from now on: "uniform" or "layered" (with `passes` layers
+        down to a `finest` px brush; None: the defaults)."""
+        if plan not in PLANS:
+            raise ArtkitError(f"The painting plan must be {' or '.join(PLANS)}, not {plan!r}.")
+        self.plan = plan
+        self.detail = (passes, finest)
+
+    def start_autopaint(self, touches: int | None = None):
+        """Begin painting until covered (or exactly `touches`) with the session's plan: call
+        `step()` on the result as often as there is time for, or `run()` for all of it."""
         self.end_gesture()
-        self.last_autopaint = Autopaint(self, touches)
+        if self.plan == "layered":
+            self.last_autopaint = LayeredAutopaint(self, touches, *self.detail)
+        else:
+            self.last_autopaint = Autopaint(self, touches)
         return self.last_autopaint
 
-    def paint_until_covered(self, touches: int | None = None, progress=None) -> Autopaint:
+    def paint_until_covered(self, touches: int | None = None, progress=None):
         """Let the brush paint by itself until the canvas is covered (or `touches` touches);
         returns the finished run (touches laid, coverage, why it stopped)."""
         return self.start_autopaint(touches).run(progress)
@@ -256,7 +302,7 @@ class PaintSession:
             self.begin_gesture()
         if strokes is None or not len(strokes):
             return 0
-        self.canvas.draw(strokes, self.scale)
+        self._renderer.draw(strokes, self.scale)
         self.log.add(strokes)
         self._mark_dirty(strokes)
         return len(strokes)
@@ -412,6 +458,8 @@ class PaintSession:
         run = self.last_autopaint
         if run is not None:
             facts.update(touches=run.done, coverage=round(run.covered, 5))
+            if run.plan == "layered":
+                facts.update(plan="layered", layers=run.sizes)
         facts.update(extra)
         return facts
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from artkit.errors import ArtkitError
 from artkit.files import atomic_write, check_regular_file
-from artkit.strokes import Kind, Strokes, render_strokes
+from artkit.strokes import Kind, Strokes
 
 __all__ = ["Gesture", "StrokeLog", "Damage", "FORMAT_VERSION"]
 
@@ -170,7 +170,7 @@ class StrokeLog:
                 _paint_background(canvas, bg)
                 continue
             for s in g.strokes:
-                render_strokes(canvas.sk, s, scale)
+                canvas.draw(s, scale)
 
     def render(self, scale: float = 1.0, background=None):
         """A new Canvas of size × scale with the painting replayed on it."""

@@ -23,7 +23,7 @@ import skia
 
 __all__ = [
     "Kind", "LINE", "POLYLINE", "CURVE", "CIRCLE", "SQUARE",
-    "Strokes", "render_strokes", "path_bytes",
+    "Strokes", "render_strokes", "path_bytes", "use_exact_dabs", "exact_dabs", "run_starts",
 ]
 
 
@@ -158,7 +158,7 @@ def _argb(rgba: np.ndarray) -> list[int]:
     return ((c[:, 3] << 24) | (c[:, 0] << 16) | (c[:, 1] << 8) | c[:, 2]).tolist()
 
 
-def _runs(strokes: Strokes) -> np.ndarray:
+def run_starts(strokes: Strokes) -> np.ndarray:
     """Start indices of runs of consecutive marks drawn as one path, plus len at the end."""
     n = len(strokes)
     if strokes.group is None:
@@ -199,11 +199,17 @@ def path_bytes(points: np.ndarray, verbs: bytes) -> bytes:
                      verbs, b"\0" * (-len(verbs) % 4)))
 
 
-def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0) -> None:
+def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0, *,
+                   pixels: np.ndarray | None = None, exact_dabs: bool | None = None,
+                   runs: np.ndarray | None = None) -> None:
     """Draw a batch onto a skia canvas: antialiased, translucent, round caps and joins.
 
     `scale` multiplies positions and widths (replay at k× size). Lines of one run of equal
-    (group, colour, width) are one path; dabs are one skia call each.
+    (group, colour, width) are one path; `runs` gives the runs' start indices (plus the end)
+    instead, for a batch whose runs were cut out of a bigger one (`artkit.parallel`).
+    `pixels` is the (H, W, 4) RGBA array `sk_canvas` draws into, when it draws into one: round
+    dabs are then blitted from pre-rasterised discs (`artkit.discs`) unless `exact_dabs`
+    (None: the process default, `use_exact_dabs`) asks for one skia call each.
     """
     n = len(strokes)
     if n == 0:
@@ -212,19 +218,43 @@ def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0)
         strokes = strokes.scaled(scale)
     paint = skia.Paint(AntiAlias=True)
     if strokes.kind in _LINE_KINDS:
-        _render_lines(sk_canvas, strokes, paint)
+        _render_lines(sk_canvas, strokes, paint, runs)
+    elif strokes.kind == Kind.CIRCLE and pixels is not None and not (
+            _EXACT_DABS if exact_dabs is None else exact_dabs):
+        from artkit.discs import render_circles
+
+        render_circles(sk_canvas, pixels, strokes, _dab_drawer(sk_canvas, strokes, paint))
     else:
-        _render_dabs(sk_canvas, strokes, paint)
+        _dab_drawer(sk_canvas, strokes, paint)(0, n)
 
 
-def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint) -> None:
+# One skia drawCircle per round dab (the exact path) instead of the pre-rasterised discs.
+_EXACT_DABS = False
+
+
+def use_exact_dabs(exact: bool = True) -> None:
+    """Draw every round dab with its own skia call from now on (the exact look, about 2x
+    slower than the default pre-rasterised discs, which differ from it by under a level on
+    average: `artkit.discs`)."""
+    global _EXACT_DABS
+    _EXACT_DABS = bool(exact)
+
+
+def exact_dabs() -> bool:
+    """Whether round dabs are drawn one skia call each (see `use_exact_dabs`)."""
+    return _EXACT_DABS
+
+
+def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint,
+                  runs: np.ndarray | None = None) -> None:
     paint.setStyle(skia.Paint.kStroke_Style)
     paint.setStrokeCap(skia.Paint.kRound_Cap)
     paint.setStrokeJoin(skia.Paint.kRound_Join)
     q, verbs = _path_geometry(strokes)
     q_per_mark, n_verbs = q.shape[1], len(verbs)
     blob = q.tobytes()
-    runs = _runs(strokes)
+    if runs is None:
+        runs = run_starts(strokes)
     starts, ends = runs[:-1], runs[1:]
     mark_bytes = q_per_mark * 8
     # Everything per run is prepared in numpy; the loop only slices bytes and calls skia.
@@ -257,22 +287,29 @@ def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint) -
         draw(path, paint)
 
 
-def _render_dabs(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint) -> None:
-    # Raster time dominates a dab (~3 µs for a 10 px AA circle here, whether drawn one by one,
-    # as one path of many circles, or as atlas sprites), so one call per dab is as fast as the
-    # alternatives and keeps sub-pixel positions exact.
+def _dab_drawer(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint):
+    """A function drawing dabs lo..hi of a batch with one skia call each (the exact path;
+    the lists are made once for the batch).
+
+    skia spends ~3 µs setting up and rasterising a 10 px antialiased circle however it is
+    asked (one by one, one path of many, atlas sprites): `artkit.discs` blits masks instead."""
     centres = strokes.points[:, 0, :]
     half = strokes.width * np.float32(0.5)
     xs, ys, rs = centres[:, 0].tolist(), centres[:, 1].tolist(), half.tolist()
     colours = _argb(strokes.rgba)
     set_colour = paint.setColor
-    if strokes.kind == Kind.CIRCLE:
-        draw_circle = sk_canvas.drawCircle
-        for x, y, r, c in zip(xs, ys, rs, colours):
-            set_colour(c)
-            draw_circle(x, y, r, paint)
-    else:
-        draw_rect, make = sk_canvas.drawRect, skia.Rect.MakeLTRB
-        for x, y, r, c in zip(xs, ys, rs, colours):
-            set_colour(c)
-            draw_rect(make(x - r, y - r, x + r, y + r), paint)
+
+    def draw(lo: int, hi: int) -> None:
+        marks = zip(xs[lo:hi], ys[lo:hi], rs[lo:hi], colours[lo:hi])
+        if strokes.kind == Kind.CIRCLE:
+            draw_circle = sk_canvas.drawCircle
+            for x, y, r, c in marks:
+                set_colour(c)
+                draw_circle(x, y, r, paint)
+        else:
+            draw_rect, make = sk_canvas.drawRect, skia.Rect.MakeLTRB
+            for x, y, r, c in marks:
+                set_colour(c)
+                draw_rect(make(x - r, y - r, x + r, y + r), paint)
+
+    return draw

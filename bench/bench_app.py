@@ -15,6 +15,9 @@ nothing here, so on a desktop add the compositor's time). For each brush at its 
   batches as fit the frame budget).
 
 Prints median and p99 frame times in ms and naive/app ratios (both measured in this run).
+With --with-pool, also the app's frame times with artkit.parallel's worker processes started
+(as `render` starts them) and without, alternating: the painter draws its strokes in its own
+process, so the two should match.
 """
 
 from __future__ import annotations
@@ -180,6 +183,49 @@ def measure(size, name, frames):
     return marks, stats.frame_times[1:], naive, auto
 
 
+def start_pool(size) -> None:
+    """Start artkit.parallel's workers (one per core) by drawing a big batch through them."""
+    from artkit import parallel
+    from artkit.brushes import make_brush
+    from artkit.canvas import Canvas
+    from artkit.source import SourceImage
+
+    canvas = Canvas(*size)
+    renderer = parallel.renderer_for(canvas, max(2, parallel.available_cores()))
+    strokes = make_brush("flow").autopaint(SourceImage.default(size), 500,
+                                           np.random.default_rng(0))
+    renderer.draw(strokes)
+    renderer.finish()
+    renderer.close()
+
+
+def pool_comparison(size, names, frames, repeats) -> None:
+    """App frame times per brush without and with the pool's workers running, alternating."""
+    from artkit import parallel
+
+    print(f"\npainter frames with and without the drawing pool's workers running (best of "
+          f"{repeats}, alternating):")
+    print(f"{'brush':<16}{'no pool med':>12}{'no pool p99':>12}{'pool med':>10}{'pool p99':>10}")
+    for name in names:
+        runs = {"without": [], "with": []}
+        for _ in range(max(1, repeats)):
+            for mode in ("without", "with"):
+                if mode == "with":
+                    start_pool(size)
+                else:
+                    parallel.shutdown()
+                app = new_app(size, name)
+                app.run(max_frames=2)
+                stats = app.run(max_frames=frames, script=drag_script(app, frames))
+                app.close()
+                runs[mode].append(stats.frame_times[1:])
+        without = [min(ms(r, q) for r in runs["without"]) for q in (50, 99)]
+        with_pool = [min(ms(r, q) for r in runs["with"]) for q in (50, 99)]
+        print(f"{name:<16}{without[0]:>12.2f}{without[1]:>12.2f}{with_pool[0]:>10.2f}"
+              f"{with_pool[1]:>10.2f}")
+    parallel.shutdown()
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=2.0, help="painting time per brush")
@@ -188,6 +234,8 @@ def main(argv=None) -> int:
                              "filters out other processes on a shared machine")
     parser.add_argument("--size", default="1024x768")
     parser.add_argument("--brushes", default="", help="comma-separated names (default: all)")
+    parser.add_argument("--with-pool", action="store_true",
+                        help="also compare frame times with the drawing pool running")
     args = parser.parse_args(argv)
     size = tuple(int(v) for v in args.size.lower().split("x"))
     frames = max(10, int(args.seconds * 60))
@@ -224,6 +272,8 @@ def main(argv=None) -> int:
     print(f"worst p99 while painting: {worst:.2f} ms "
           f"({'within' if worst < FRAME_BUDGET_MS else 'OVER'} the 60 fps budget of "
           f"{FRAME_BUDGET_MS:.1f} ms)")
+    if args.with_pool:
+        pool_comparison(size, names, frames, args.repeats)
     pygame.quit()
     return 0
 

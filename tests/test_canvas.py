@@ -538,7 +538,7 @@ def test_permission_denied_while_writing_is_plain(tmp_path, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Image.Image, "save", refuse)
+    monkeypatch.setattr("artkit.png.encode_png", refuse)
     target = tmp_path / "x.png"
     with pytest.raises(ArtkitError) as info:
         Canvas(4, 4).save(target)
