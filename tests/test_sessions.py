@@ -146,7 +146,8 @@ WINDOW = textwrap.dedent("""
         # Both windows are open (each holds a session) before either paints: then GESTURES
         # strokes, one a frame.
         print("READY", flush=True)
-        while not os.path.exists("go"):
+        deadline = time.monotonic() + 120   # never outlive a test that failed
+        while not os.path.exists("go") and time.monotonic() < deadline:
             time.sleep(0.01)
         gestures, ev = int(sys.argv[1]), pygame.event.Event
         rng = np.random.default_rng(int(sys.argv[2]))
@@ -198,10 +199,15 @@ def test_two_windows_on_one_session_lose_nothing(home, tmp_path):
     first_id = store.latest()
     a = window(home, tmp_path, 40, 1, "resume")
     b = window(home, tmp_path, 30, 2, "resume")
-    said_a, said_b = until_ready(a), until_ready(b)
-    (tmp_path / "go").touch()
-    out_a, err_a = a.communicate(timeout=180)
-    out_b, err_b = b.communicate(timeout=180)
+    try:
+        said_a, said_b = until_ready(a), until_ready(b)
+        (tmp_path / "go").touch()
+        out_a, err_a = a.communicate(timeout=180)
+        out_b, err_b = b.communicate(timeout=180)
+    finally:
+        for proc in (a, b):
+            if proc.poll() is None:
+                proc.kill()
     out_a, out_b = said_a + out_a, said_b + out_b
     assert a.returncode == 0 and b.returncode == 0, err_a + err_b
     ids = store.ids()
