@@ -1,7 +1,8 @@
 """The painter's frame time while the GAN panel trains, and what the trainer gets done meanwhile.
 
     python bench/bench_panel.py [--seconds 20] [--size 1024x768] [--modes none,process,thread]
-    python bench/bench_panel.py --quality 60 [--shot panel.png]
+    python bench/bench_panel.py --quality 60 [--model mlp] [--shot panel.png]
+    python bench/bench_panel.py --quit 5 [--repeat 3]
 
 Frame times: the real paint loop (`PaintApp.run` at 60 fps, SDL's dummy video driver) with the
 GAN panel open, the flow brush dragged along a scripted figure-eight (~700 px/s, 4 pointer
@@ -18,9 +19,16 @@ For each: median and 99th-percentile working time per frame (events, brush, draw
 panel; not the wait for the next frame), the share of frames over the 16.7 ms budget, and the
 trainer's images per second measured by wall clock while painting.
 
---quality S: train the panel's default (digits, mlp, batch 64) in a worker process for S
-seconds while painting, then score the generator on screen with artkit's MNIST classifier
-(`artkit.gan.metrics.digit_scores`, 1000 samples, and the 25 samples of the panel's grid).
+--quality S: as a new painter would: open the panel, press Train (its first choice, or
+--model) and paint for S seconds, counted from the press; then score the generator on screen
+with artkit's MNIST classifier, the independent digit judge: how many of the ten digits it
+reads legibly and how sure it is (`artkit.gan.metrics.legibility`), plus the usual scores, on
+1000 samples (each digit asked for in turn when the model is conditional). The painting's
+frame rate over those seconds is printed with it.
+
+--quit S: train for S seconds while painting, then close the window as a painter would and
+time how long closing takes (the trainer stops after its step, writes last.pt and best.pt,
+and the engine process ends).
 
 Timings depend on what else runs on the machine: the load average is printed first.
 """
@@ -98,9 +106,12 @@ def wait_for(app, condition, timeout=120.0):
 
 
 def start_training(app, panel) -> None:
-    panel.start_training()
-    if not wait_for(app, lambda: panel.state == "training" and panel.images_seen > 0):
-        raise SystemExit(f"training did not start: {panel.message}")
+    from artkit.gan.lab import LabState
+
+    panel.lab.start_training()
+    if not wait_for(app, lambda: panel.lab.state == LabState.TRAINING and
+                    panel.lab.images_seen > 0):
+        raise SystemExit(f"training did not start: {panel.lab.message}")
     app.run(max_frames=120)  # settle: the first steps and samples
 
 
@@ -111,10 +122,10 @@ def measure(size, mode, seconds):
             start_training(app, panel)
         script = mouse_script(app)
         app.run(max_frames=120, script=script)  # warm up: brush caches, the noise field
-        seen0, t0 = panel.images_seen, time.perf_counter()
+        seen0, t0 = panel.lab.images_seen, time.perf_counter()
         stats = app.run(max_frames=int(seconds * 60), script=script)
         wall = time.perf_counter() - t0
-        rate = (panel.images_seen - seen0) / wall if MODES[mode] is not None else 0.0
+        rate = (panel.lab.images_seen - seen0) / wall if MODES[mode] is not None else 0.0
         ms = np.asarray(stats.frame_times) * 1000
         return {"mode": mode, "median": float(np.median(ms)), "p99": float(np.percentile(ms, 99)),
                 "over": float((ms > FRAME_BUDGET_MS).mean()), "frames": len(ms),
@@ -123,47 +134,76 @@ def measure(size, mode, seconds):
         app.close()
 
 
-def quality(size, seconds, shot=None):
-    from artkit.app import gan_worker as gw
+def quality(size, seconds, shot=None, model=None):
+    from artkit.gan import lab as gan_lab
+    from artkit.gan import worker as gw
     from artkit.gan.checkpoint import load_generator
-    from artkit.gan.metrics import digit_scores
+    from artkit.gan.lab import LabState
+    from artkit.gan.metrics import digit_scores, legibility
     from artkit.gan.sample import sample_images
 
     app, panel = new_app(size, "process")
+    lab = panel.lab
     try:
         # As a painter would: the panel is open (its engine loads torch), then Train.
-        panel._ensure_worker()
-        wait_for(app, lambda: panel.state == "idle")
+        lab.ensure_worker()
+        wait_for(app, lambda: lab.state == LabState.IDLE)
+        if model:
+            lab.model_choice["digits"] = gan_lab.MODELS_BY_KIND["digits"].index(model)
         started = time.perf_counter()
-        panel.start_training()
-        wait_for(app, lambda: panel.state == "training")
-        from artkit.app import gan_panel
-
-        print(f"  Train pressed; training after {time.perf_counter() - started:.1f} s "
-              f"(batch {panel.batch_size}, overrides {gan_panel.MODEL_OVERRIDES.get('mlp')})")
+        lab.start_training()
+        wait_for(app, lambda: lab.state == LabState.TRAINING)
+        print(f"  Train pressed ({lab.model_name}, first choice "
+              f"{gan_lab.FIRST_CHOICE.get(lab.device_text.split(' ')[0])}); training after "
+              f"{time.perf_counter() - started:.1f} s (batch {lab.batch_size}, overrides "
+              f"{gan_lab.MODEL_OVERRIDES.get(lab.model_name)})")
         stats = app.run(max_frames=int(max(0, seconds - (time.perf_counter() - started)) * 60),
                         script=mouse_script(app))
-        preview = panel.preview
+        painted_for = time.perf_counter() - started
+        preview = lab.preview
         path = os.path.join(tempfile.mkdtemp(), "at_time.pt")
-        panel.worker.save(path, preview.step, "save")
+        lab.worker.save(path, preview.step, "save")
         wait_for(app, lambda: os.path.exists(path), timeout=30)
         app.run(max_frames=30)
         if shot:
             pygame.image.save(app.screen, shot)
-        elapsed = time.perf_counter() - started
         generator, _ = load_generator(path)
-        on_screen = digit_scores(np.asarray(preview.images))
-        many = digit_scores(sample_images(generator, 1000, seed=123))
+        asked = generator.labels_in_turn(1000)
+        many = sample_images(generator, 1000, seed=123)
+        scores = {**digit_scores(many), **legibility(many, None if asked is None else
+                                                     asked.numpy())}
+        on_screen = legibility(np.asarray(preview.images))
         ms = np.asarray(stats.frame_times) * 1000
-        print(f"  after {elapsed:.0f} s: step {preview.step:,}, {panel.images_seen:,} images; "
-              f"painting median {np.median(ms):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms")
-        for label, s in (("1000 samples", many), (f"the grid's {len(preview.images)}", on_screen)):
-            print(f"  {label:>15}: {s['classes_covered']} classes covered, KL {s['kl']:.3f}, "
-                  f"FID {s['fid']:.2f}, IS {s['inception_score']:.2f}, "
-                  f"histogram {s['class_histogram']}")
+        print(f"  after {painted_for:.0f} s: step {preview.step:,}, {lab.images_seen:,} images; "
+              f"painting {len(ms) / painted_for:.1f} fps over those seconds, median "
+              f"{np.median(ms):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms, "
+              f"{(ms > FRAME_BUDGET_MS).mean():.1%} over 16.7 ms")
+        print(f"  1000 samples: {scores['legible_kinds']}/10 legible digit kinds, judge "
+              f"confidence {scores['confidence']:.2f}, {scores['classes_covered']} classes "
+              f"covered, FID {scores['fid']:.2f}, KL {scores['kl']:.3f}")
+        print(f"  the grid's {len(preview.images)}: {on_screen['legible_kinds']} legible kinds, "
+              f"confidence {on_screen['confidence']:.2f}")
         assert isinstance(preview, gw.Preview)
     finally:
         app.close()
+
+
+def quit_time(size, seconds, repeat: int = 1):
+    """Seconds from closing the window mid-training to the engine being gone, `repeat` times."""
+    from artkit.gan.lab import LabState
+
+    for _ in range(repeat):
+        app, panel = new_app(size, "process")
+        start_training(app, panel)
+        app.run(max_frames=int(seconds * 60), script=mouse_script(app))
+        worker, run_dir = panel.lab.worker, panel.lab.run_dir
+        assert panel.lab.state == LabState.TRAINING
+        started = time.perf_counter()
+        app.close()
+        took = time.perf_counter() - started
+        kept = [name for name in ("last.pt", "best.pt") if (run_dir / name).exists()]
+        print(f"  closing mid-training took {took:.2f} s; engine alive after: {worker.alive}; "
+              f"kept {', '.join(kept)} (step {panel.lab.step:,})")
 
 
 def main(argv=None) -> int:
@@ -174,27 +214,35 @@ def main(argv=None) -> int:
     parser.add_argument("--quality", type=float, default=None, metavar="S",
                         help="instead: train S seconds while painting, then score")
     parser.add_argument("--shot", default=None, help="with --quality: save the window here")
+    parser.add_argument("--model", default=None,
+                        help="with --quality: this model instead of the panel's first choice")
+    parser.add_argument("--quit", type=float, default=None, metavar="S",
+                        help="instead: train S seconds while painting, then time closing")
+    parser.add_argument("--repeat", type=int, default=1, help="with --quit: how many times")
     parser.add_argument("--batch", type=int, default=None,
                         help="with --quality: batch size (default: the panel's)")
     parser.add_argument("--lr", type=float, default=None,
-                        help="with --quality: the mlp's learning rate (default: the panel's)")
+                        help="with --quality: the model's learning rate (default: the lab's)")
     parser.add_argument("--nice", type=int, default=None,
                         help="CPU priority offset of the worker process (default: the panel's)")
     args = parser.parse_args(argv)
     global NICE
     NICE = args.nice
-    from artkit.app import gan_panel
+    from artkit.gan import lab as gan_lab
 
     if args.batch:
-        gan_panel.BATCH_SIZE = args.batch
+        gan_lab.BATCH_SIZE = args.batch
     if args.lr:
-        gan_panel.MODEL_OVERRIDES["mlp"] = {"lr": args.lr}
+        gan_lab.MODEL_OVERRIDES[args.model or "mlp"] = {"lr": args.lr}
     w, h = (int(v) for v in args.size.lower().split("x"))
     print(f"{os.cpu_count()} CPUs; load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}; canvas {w}x{h}, flow brush")
     pygame.display.init()
     if args.quality:
-        quality((w, h), args.quality, args.shot)
+        quality((w, h), args.quality, args.shot, args.model)
+        return 0
+    if args.quit:
+        quit_time((w, h), args.quit, args.repeat)
         return 0
     rows = []
     for mode in args.modes.split(","):

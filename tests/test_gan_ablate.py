@@ -69,7 +69,7 @@ def test_table_and_chart_from_rows(tmp_path):
 
 def test_bad_minutes_are_refused(capsys):
     assert main(["gan", "ablate", "--minutes", "0"]) == 2
-    assert "--minutes must be more than 0" in capsys.readouterr().err
+    assert "--minutes must be a number more than 0" in capsys.readouterr().err
 
 
 @pytest.mark.slow

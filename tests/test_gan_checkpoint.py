@@ -2,6 +2,8 @@
 
 import os
 import pickle
+import random
+import zipfile
 
 import numpy as np
 import pytest
@@ -9,7 +11,7 @@ import torch
 from PIL import Image
 
 from artkit.errors import ArtkitError
-from artkit.gan import checkpoint, models
+from artkit.gan import checkpoint, checksum, models
 from artkit.gan.sample import grid_image, interpolate, sample_images, save_grid
 
 
@@ -127,3 +129,53 @@ def test_slerp_interpolation():
     mid = interpolate(unit0, unit1, 0.5)
     assert mid.shape == (100,) and abs(mid.norm().item() - 1.0) < 1e-4
     assert torch.allclose(interpolate(unit0, unit0, 0.3), unit0, atol=1e-6)
+
+
+def _flipped(data: bytes, seed: int, count: int = 20) -> bytes:
+    rng = random.Random(seed)
+    damaged = bytearray(data)
+    for i in rng.sample(range(len(damaged)), count):
+        damaged[i] ^= 1 << rng.randrange(8)
+    return bytes(damaged)
+
+
+def test_a_checkpoint_with_flipped_bytes_is_refused_in_one_sentence(tmp_path):
+    good = tmp_path / "good.pt"
+    save_model(good, "conv")
+    saved = checkpoint.load_checkpoint(good)
+    assert saved[checksum.KEY]["algorithm"] == "sha256"
+    data, bad = good.read_bytes(), tmp_path / "bad.pt"
+    for seed in range(25):
+        bad.write_bytes(_flipped(data, seed))
+        with pytest.raises(ArtkitError) as caught:
+            checkpoint.load_checkpoint(bad)
+        message = str(caught.value)
+        assert message.startswith("bad.pt ") and message.endswith(".") and ". " not in message
+
+
+def test_the_checksum_catches_a_flip_inside_the_weights(tmp_path):
+    good = tmp_path / "good.pt"
+    save_model(good, "mlp")
+    with zipfile.ZipFile(good) as archive:  # torch's format: one zip member per tensor
+        member = max(archive.infolist(), key=lambda info: info.file_size)
+        with archive.open(member) as stream:
+            start = stream.read(64)
+    data = bytearray(good.read_bytes())
+    offset = bytes(data).index(start) + 40  # well inside the largest tensor's bytes
+    data[offset] ^= 0x10
+    bad = tmp_path / "flipped.pt"
+    bad.write_bytes(bytes(data))
+    with pytest.raises(ArtkitError, match="flipped.pt is damaged: its weights no longer match"):
+        checkpoint.load_checkpoint(bad)
+    unchecked = torch.load(bad, weights_only=True)  # what loaded silently before checksums
+    assert unchecked["step"] == 7
+
+
+def test_checkpoints_from_before_checksums_still_load(tmp_path):
+    path = tmp_path / "old.pt"
+    save_model(path, "pattern")
+    old = checkpoint.load_checkpoint(path)
+    del old[checksum.KEY]
+    torch.save(old, path)
+    assert checkpoint.load_checkpoint(path)["step"] == 7
+    assert checksum.matches(old) is None

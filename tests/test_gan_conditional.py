@@ -72,7 +72,8 @@ def test_the_discriminator_sees_each_real_digit_with_its_own_label():
     # Encode each image's label in its top-left pixel, then watch what D is given.
     digits = digit_data(50)
     digits.images[:, 0, 0, 0] = digits.labels.float() / 10
-    trainer = Trainer("conv-cond", digits, quiet(batch_size=8), seed=0, score_fn=False)
+    trainer = Trainer(models.model_config("conv-cond", augment="off"), digits,  # pixels as given
+                      quiet(batch_size=8), seed=0, score_fn=False)
     seen = []
     judge = trainer.discriminator.forward
 

@@ -118,7 +118,7 @@ def test_discriminator_batchnorm_is_a_setting():
         return sum(isinstance(m, torch.nn.BatchNorm2d) for m in models.build_discriminator(config).modules())
 
     assert norms(models.model_config("conv")) == 0
-    assert norms(models.model_config("conv-faces")) == 2  # every layer but the first
+    assert norms(models.model_config("conv-faces-colour")) == 2  # every layer but the first
 
 def test_bad_models_and_settings():
     with pytest.raises(ArtkitError, match="no model called"):

@@ -157,8 +157,17 @@ def test_render_walk_writes_an_animation_of_the_right_frames_and_size(tiny_check
                                size=(64, 48), seed=2, palette="ocean", touches=60)
     with Image.open(out) as anim:
         assert anim.size == (64, 48) and anim.n_frames == 6
-    with pytest.raises(ArtkitError, match=".webp or .gif"):
-        painting.render_walk(str(tiny_checkpoint), tmp_path / "walk.mp4", frames=6)
+    with pytest.raises(ArtkitError, match=r"\.gif or \.webp"):
+        painting.render_walk(str(tiny_checkpoint), tmp_path / "walk.avi", frames=6)
+
+
+def test_render_walk_writes_an_mp4(tiny_checkpoint, tmp_path):
+    av = pytest.importorskip("av", reason="PyAV (the video extra) is not installed")
+    out = painting.render_walk(str(tiny_checkpoint), tmp_path / "walk.mp4", frames=6,
+                               size=(64, 48), seed=2, touches=60)
+    with av.open(str(out)) as video:
+        # 6 frames at 12 a second, then the last one held for 1.5 s (18 more)
+        assert sum(1 for _ in video.decode(video=0)) == 6 + 18
 
 
 def test_render_command_paints_a_gan_sample_and_a_walk(tiny_checkpoint, tmp_path, capsys):

@@ -177,7 +177,8 @@ def test_conv_checkpoints_from_before_the_new_settings_still_load():
 
 
 @pytest.mark.parametrize("config, generator_passes", [
-    (models.ConvGANConfig(width=4), 1),  # reuse_fakes: G learns from the batch D just judged
+    # reuse_fakes: G learns from the batch D just judged (unaugmented here, to compare them)
+    (models.ConvGANConfig(width=4, augment="off"), 1),
     (models.model_config("mlp", hidden=16), 2)])  # the book: a fresh batch for G's step
 def test_the_generators_step_learns_from_the_fakes_the_discriminator_judged(
         few_digits, config, generator_passes):
@@ -252,7 +253,7 @@ def test_thread_interface_pause_resume_and_clean_stop(tmp_path, few_digits):
 
 
 def test_data_that_do_not_fit_the_model_are_refused(few_digits):
-    with pytest.raises(ArtkitError, match="makes 1×32×32 images"):
+    with pytest.raises(ArtkitError, match="makes 1×24×24 images"):
         Trainer("conv-faces", few_digits, quiet(), score_fn=no_scores)
     with pytest.raises(ArtkitError, match="steps, epochs or minutes"):
         Trainer("mlp", few_digits, quiet(), score_fn=no_scores).run()
@@ -299,3 +300,24 @@ def test_cli_resume_and_friendly_errors(tmp_path, capsys):
     assert "the model asked for is" in capsys.readouterr().err
     assert cli.main(["gan", "train", "--model", "nope"]) == 2
     assert "no model called 'nope'" in capsys.readouterr().err
+
+
+def test_bf16_autocast_trains_and_keeps_the_weights_in_float32(few_digits):
+    trainer = Trainer(models.ConvGANConfig(width=4, classes=10), few_digits,
+                      quiet(batch_size=8, precision="bf16"), seed=0, score_fn=no_scores)
+    losses = [trainer.step() for _ in range(3)]
+    assert all(np.isfinite(losses).ravel())
+    assert all(p.dtype == torch.float32 for p in trainer.generator.parameters())
+    with pytest.raises(ArtkitError, match="unknown precision 'fp8'"):
+        Trainer("mlp", few_digits, quiet(precision="fp8"), score_fn=no_scores)
+
+
+def test_a_stop_request_ends_without_a_last_score_and_keeps_best_pt(tmp_path, few_digits):
+    scored = []
+    trainer = Trainer(models.model_config("mlp", hidden=16), few_digits,
+                      quiet(batch_size=8, out_dir=str(tmp_path), plot=False), seed=0,
+                      score_fn=lambda images: scored.append(1) or {"fid": 1.0})
+    trainer.request_stop()  # before the run: it stops at once, quickly
+    result = trainer.run(steps=100)
+    assert result.reason == "stopped" and not scored
+    assert (tmp_path / "best.pt").exists() and not (tmp_path / "losses.png").exists()

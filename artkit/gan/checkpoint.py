@@ -9,13 +9,15 @@ history) under "trainer".
 Loading uses `torch.load(weights_only=True)`, so nothing in the file can run: a file carrying
 a pickled payload (code) is refused with a sentence saying so. A truncated file, a file that
 is not a checkpoint, and a checkpoint whose layers do not fit the model asked for each get
-their own one-sentence `ArtkitError`.
+their own one-sentence `ArtkitError`. Every checkpoint carries a SHA-256 of its contents
+(`artkit.gan.checksum`), checked on load: a file damaged on the disk or in a copy is refused.
 """
 
 from __future__ import annotations
 
 import pickle
 import warnings
+import zipfile
 from pathlib import Path
 
 import torch
@@ -23,8 +25,8 @@ from torch import nn
 
 from artkit.version import __version__
 from artkit.errors import ArtkitError
-from artkit.files import atomic_write
-from artkit.gan import models
+from artkit.files import atomic_write, check_regular_file
+from artkit.gan import checksum, models
 
 FORMAT = "artkit-gan-checkpoint"
 FORMAT_VERSION = 1
@@ -57,6 +59,7 @@ def save_checkpoint(path, *, model_name: str, config, generator, discriminator=N
         "scores": dict(scores or {}),
         "trainer": trainer or {},
     }
+    payload[checksum.KEY] = checksum.digest(payload)  # checked again on load
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(path) as f:   # a crash or a full disk leaves the last good one intact
         torch.save(payload, f)
@@ -75,8 +78,11 @@ def load_checkpoint(path) -> dict:
     """Read and check a checkpoint (on the CPU); returns its dict. Never runs code from the file."""
     path = Path(path)
     if not path.is_file():
+        if path.exists():   # a folder, or a pipe or device that reading would wait on forever
+            check_regular_file(path, "checkpoint")
         raise ArtkitError(f"cannot find the checkpoint {path}; check the path (training writes "
                           "best.pt and last.pt in its --out folder).")
+    _check_unpacked_size(path)
     with open(path, "rb") as file:
         head = file.read(4)
     try:
@@ -103,10 +109,47 @@ def load_checkpoint(path) -> dict:
     if missing:
         raise ArtkitError(f"{path.name} is an artkit checkpoint without its {missing[0]}; it is "
                           "damaged, so use another one.")
+    for key, kind, words in _FIELD_TYPES:
+        if key in checkpoint and not isinstance(checkpoint[key], kind):
+            raise ArtkitError(f"{path.name} is an artkit checkpoint whose {key} is "
+                              f"{type(checkpoint[key]).__name__}, not {words}: it is damaged or "
+                              f"was edited, so use another one such as last.pt or best.pt.")
     if checkpoint.get("format_version", 0) > FORMAT_VERSION:
         raise ArtkitError(f"{path.name} was written by a newer artkit "
                           f"({checkpoint.get('artkit_version')}); upgrade artkit to read it.")
+    if checksum.matches(checkpoint) is False:
+        raise ArtkitError(f"{path.name} is damaged: its weights no longer match the checksum "
+                          "saved with them (the file changed on the disk or in a copy), so "
+                          "use another checkpoint such as last.pt or best.pt.")
     return checkpoint
+
+
+# Fields a damaged or hand-edited checkpoint may hold the wrong kind of value in, checked before
+# anything reads them: (key, type, the words for what it should be).
+_FIELD_TYPES = (("model_name", str, "a model's name"), ("config", dict, "a table of settings"),
+                ("generator", dict, "a table of weights"), ("format_version", int, "a number"),
+                ("step", int, "a number"), ("images_seen", int, "a number"),
+                ("scores", dict, "a table of scores"), ("trainer", dict, "a table"))
+# A checkpoint's zip stores its members uncompressed (torch.save), so they unpack to about the
+# file's own size; more than twice that (plus this slack) is a damaged or hostile file.
+_UNPACK_SLACK = 16 * 2**20
+
+
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a zip whose members claim far more bytes than the file holds (a zip bomb), from
+    the sizes in its directory, before anything is decompressed."""
+    try:
+        if not zipfile.is_zipfile(path):
+            return
+        with zipfile.ZipFile(path) as archive:
+            claimed = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError):
+        return   # not a sound zip: torch.load says it is damaged or not a checkpoint
+    size = path.stat().st_size
+    if claimed > 2 * size + _UNPACK_SLACK:
+        raise ArtkitError(f"{path.name} would unpack to {claimed / 2**30:.1f} GB from a "
+                          f"{size / 2**20:.1f} MB file, which no artkit checkpoint does (it is "
+                          f"damaged, or made to fill the memory), so artkit refuses to load it.")
 
 
 def _not_a_checkpoint(path: Path) -> ArtkitError:
@@ -121,8 +164,15 @@ def load_generator(path, device=None) -> tuple[models.Generator, dict]:
     The GAN panel and `--source gan:CKPT` use this; `artkit.gan.sample.sample_images` draws from it.
     """
     checkpoint = load_checkpoint(path)
-    config = models.config_from_dict(checkpoint["config"])
-    generator = models.build_generator(config)
+    try:
+        config = models.config_from_dict(checkpoint["config"])
+        generator = models.build_generator(config)
+    except ArtkitError:
+        raise
+    except (TypeError, ValueError, KeyError, OverflowError, RuntimeError, MemoryError):
+        raise ArtkitError(f"{Path(path).name}'s settings don't describe a model artkit can "
+                          "build (the file is damaged or was edited); use another checkpoint "
+                          "such as last.pt or best.pt.") from None
     load_weights(generator, checkpoint["generator"], "generator", Path(path).name)
     if device is not None:
         generator = generator.to(device)

@@ -56,6 +56,8 @@ MNIST_MIRRORS = (
 )
 DOWNLOAD_TIMEOUT_S = 20
 
+BUNDLED_FACE_SIDE = 25  # scikit-image's lfw_subset: 25×25 grey
+
 IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".bmp", ".gif", ".webp", ".tif", ".tiff")
 
 
@@ -99,6 +101,25 @@ class PatternData:
     def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
         """n samples shaped (n, 1, 1, 4), drawn with the trainer's generator."""
         return pattern1010(n, generator).reshape(n, *self.image_shape)
+
+
+# --------------------------------------------------------------------------- by model
+
+
+def load_data(kind: str, config, source=None, notice=print):
+    """The data a model of this kind trains on: "pattern", "digits" or "faces" (source: a path,
+    or None for the default set). Faces are made at the conv config's size and channels."""
+    if kind == "pattern":
+        if source is not None:
+            raise ArtkitError("the 1010 pattern GAN makes its own data; leave out --data or "
+                              "use --data pattern.")
+        return PatternData()
+    if kind == "digits":
+        return digits(source, notice=notice)
+    if kind == "faces":
+        return faces(source, size=config.image_size, colour=config.channels == 3,
+                     notice=notice)
+    raise ArtkitError(f"the {config.kind} model does not train on data.")
 
 
 # --------------------------------------------------------------------------- the 1010 pattern
@@ -422,8 +443,12 @@ def faces(source=None, size: int = 32, colour: bool = False, notice: Notice = pr
     if source is None:
         pictures = _bundled_faces()
         how = "colour made by copying the grey channel" if colour else "grey"
-        notice(f"Using the 100 small faces bundled with scikit-image (25×25 grey, resized to "
-               f"{size}×{size}, {how}); give --data FOLDER or a CelebA .h5 file for real faces.")
+        if crop is None and size <= BUNDLED_FACE_SIDE:
+            crop = size  # their own pixels, the border trimmed, rather than resampled
+        fitted = "cropped" if crop == size else "resized"
+        notice(f"Using the 100 small faces bundled with scikit-image (25×25 grey, {fitted} to "
+               f"{size}×{size}, {how}); give --data FOLDER or a CelebA .h5 file for 64×64 "
+               "colour faces.")
         name = "the 100 faces bundled with scikit-image"
     else:
         path = Path(source).expanduser()

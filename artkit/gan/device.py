@@ -7,6 +7,8 @@ leaves a core for the painting window.
 
 from __future__ import annotations
 
+import contextlib
+
 import torch
 
 from artkit.errors import ArtkitError
@@ -59,3 +61,28 @@ def describe(device: torch.device) -> str:
 def _mps_available() -> bool:
     backend = getattr(torch.backends, "mps", None)
     return bool(backend is not None and backend.is_available())
+
+
+PRECISIONS = ("fp32", "bf16")
+
+
+def bf16_supported(device: torch.device) -> bool:
+    """Can the networks run in bfloat16 under autocast here? (CUDA GPUs from Ampere on, CPUs.)"""
+    device = torch.device(device)
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported()
+    return device.type == "cpu"
+
+
+def autocast(device: torch.device, precision: str = "fp32"):
+    """The context the networks' forward passes run in: bfloat16 autocast for "bf16", nothing
+    for "fp32". Losses are computed outside it, in float32 (BCE is unsafe under autocast)."""
+    if precision not in PRECISIONS:
+        raise ArtkitError(f"unknown precision {precision!r}; use fp32 or bf16.")
+    device = torch.device(device)
+    if precision == "fp32":
+        return contextlib.nullcontext()
+    if not bf16_supported(device):
+        raise ArtkitError(f"this {device.type} device cannot compute in bf16; use --precision "
+                          "fp32.")
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16)

@@ -143,6 +143,33 @@ def digit_scores(images, asked=None) -> dict:
     }
 
 
+LEGIBLE = 0.9  # the judge's confidence for a sample to count as a legible digit
+
+
+def legibility(images, asked=None) -> dict:
+    """How legible generated digits are to the judge (artkit's MNIST classifier):
+
+    - "confidence": the judge's mean probability for the digit asked for (with `asked`, a
+      conditional model's labels), else for the digit it reads;
+    - "legible_kinds" (0..10): digits drawn legibly. With `asked`, a digit counts when at least
+      half the samples asked for it are read as it with confidence >= 0.9; without, when at
+      least 2 % of the samples are.
+    """
+    probs, _ = classify(images)
+    n = probs.shape[0]
+    read = probs.argmax(axis=1)
+    sure = probs.max(axis=1) >= LEGIBLE
+    if asked is None:
+        counts = np.bincount(read[sure], minlength=10)
+        return {"confidence": float(probs.max(axis=1).mean()),
+                "legible_kinds": int((counts >= max(1, math.ceil(MIN_SHARE * n))).sum())}
+    asked = np.asarray(asked)
+    right = (read == asked) & sure
+    kinds = sum(1 for digit in range(10)
+                if (asked == digit).any() and right[asked == digit].mean() >= 0.5)
+    return {"confidence": float(probs[np.arange(n), asked].mean()), "legible_kinds": kinds}
+
+
 def kl_to_uniform(histogram) -> float:
     """KL(p ‖ uniform over the bins) in nats for a histogram of counts; 0·log 0 counts as 0."""
     counts = np.asarray(histogram, np.float64)

@@ -10,8 +10,8 @@ From the book "Make Your First GAN With PyTorch" (Tariq Rashid), in order:
   `MLPGANConfig` has one switch per fix so each can be tried alone (see `artkit gan ablate`);
 - `conv`, `conv-faces`, `conv-faces-colour`: DCGAN-style convolutional GANs (transposed
   convolutions up, strided convolutions down, BatchNorm, LeakyReLU) for 28-pixel digits and
-  28/32/64-pixel faces, grey or colour; the digit model trains with a weight-averaged
-  generator (`ConvGANConfig.ema`).
+  24/32/64-pixel faces, grey or colour, with DiffAugment on small data sets; the digit
+  model trains with a weight-averaged generator (`ConvGANConfig.ema`).
 
 The MLP and conv models can be conditional (`classes`, as in the book's conditional GAN):
 `mlp-cond` and `conv-cond` are told which digit to draw, and their discriminators judge each
@@ -139,6 +139,10 @@ class ConvGANConfig:
     - clusters: above 0 (with classes 0) the GAN conditions on clusters instead of labels:
       the trainer groups the training images into this many equal clusters of alike images
       (`artkit.gan.clusters`) and uses each image's cluster as its label. No labels needed.
+    - augment: DiffAugment (`artkit.gan.augment`): the same random shifts, cut-out patches and
+      colour changes to the real and the generated images before D sees them, so D can't
+      simply remember a small training set. "auto" (the default) turns it on for data sets of
+      fewer than 1,000 images; "off", "on" or a policy such as "translation,cutout" choose.
     - data: "digits" or "faces".
     """
 
@@ -156,6 +160,7 @@ class ConvGANConfig:
     reuse_fakes: bool = True
     classes: int = 0
     clusters: int = 0
+    augment: str = "auto"
     data: str = "digits"
 
 
@@ -170,7 +175,7 @@ def config_to_dict(config) -> dict:
 
 # What older checkpoints, saved before a setting existed, were trained with.
 SETTINGS_BEFORE_THEY_WERE_SAVED = {
-    "conv": {"d_batchnorm": True, "ema": 0.0, "reuse_fakes": False}}
+    "conv": {"d_batchnorm": True, "ema": 0.0, "reuse_fakes": False, "augment": "off"}}
 
 
 def config_from_dict(values: dict):
@@ -264,16 +269,22 @@ MODELS: dict[str, ModelSpec] = {spec.name: spec for spec in (
     ModelSpec("conv-clusters", "convolutional GAN for 28x28 grey digits, conditioned on 20 "
               "clusters of alike digits it finds itself (no labels)",
               lambda: ConvGANConfig(clusters=20), batch_size=32),
-    ModelSpec("conv-faces", "convolutional GAN for 32x32 grey faces",
-              lambda: _faces_config(channels=1), batch_size=32),
+    # Faces: 64x64 colour from a CelebA HDF5 file or a folder (`artkit.gan.job.FILE_SIZED`
+    # sizes it to the data), 24x24 grey on the 100 faces scikit-image bundles (their own 25x25, one row
+    # and column cropped: a conv GAN makes sizes b*2^k). Augmented by default on small sets.
+    ModelSpec("conv-faces", "convolutional GAN for faces: 64x64 colour from CelebA or a folder, "
+              "24x24 grey on the bundled faces",
+              lambda: _faces_config(size=FACES_BUNDLED_SIZE, channels=1), batch_size=32),
     ModelSpec("conv-faces-colour", "convolutional GAN for 32x32 colour faces",
-              lambda: _faces_config(channels=3), batch_size=32),
+              lambda: _faces_config(size=32, channels=3), batch_size=32),
 )}
 
+FACES_BUNDLED_SIZE = 24   # the bundled faces are 25x25; 24 is the nearest size a conv GAN makes
 
-def _faces_config(channels: int) -> ConvGANConfig:
-    """DCGAN's own recipe at 32 pixels: BatchNorm in D, both players at 0.0002."""
-    return ConvGANConfig(image_size=32, channels=channels, latent_dim=100, width=32, lr=0.0002,
+
+def _faces_config(size: int, channels: int) -> ConvGANConfig:
+    """DCGAN's own recipe: BatchNorm in D, both players at 0.0002."""
+    return ConvGANConfig(image_size=size, channels=channels, latent_dim=100, width=32, lr=0.0002,
                          d_lr=None, d_batchnorm=True, ema=0.0, data="faces")
 
 

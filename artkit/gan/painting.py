@@ -38,6 +38,7 @@ import numpy as np
 from PIL import Image
 
 from artkit.errors import ArtkitError
+from artkit.params import reduce_seed
 from artkit.source import SourceImage
 
 __all__ = ["PALETTES", "PALETTE_NAMES", "GanSpec", "tint", "soft_upscale", "sample_source",
@@ -230,8 +231,14 @@ def parse_spec(rest: str) -> GanSpec:
                           "gan:best.pt#7.")
     if match is None:
         return GanSpec(path)
-    seed = int(match["seed"]) if match["seed"] else 0
-    seed_to = int(match["to"]) if match["to"] else None
+    word = match["palette"]
+    if match["seed"] is None and word and word.strip().lower() not in PALETTES:
+        raise ArtkitError(f"'#{tail}' in the GAN source 'gan:{rest}' is not a seed: a seed is a "
+                          f"whole number, like gan:{path}#7 (a palette such as ember goes after "
+                          f"it: gan:{path}#7,ember).")
+    # Seeds wrap around at 2**32 as everywhere in artkit (artkit.params.reduce_seed).
+    seed = reduce_seed(int(match["seed"])) if match["seed"] else 0
+    seed_to = reduce_seed(int(match["to"])) if match["to"] else None
     t = float(match["t"]) if match["t"] else 0.0
     if not 0.0 <= t <= 1.0:
         raise ArtkitError(f"The walk position in 'gan:{rest}' must be between 0 and 1, not {t}.")
@@ -374,14 +381,15 @@ def open_source(rest: str, size=None) -> SourceImage:
 def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), seed: int = 0,
                 legs: int | None = None, palette: str = "none", brush: str = "flow",
                 brush_params: dict | None = None, touches: int | None = None, fps: float = 12.0,
-                background=None, progress=None) -> Path:
+                background=None, progress=None, jobs: int | None = 1) -> Path:
     """Paint a latent walk and write it as an animated WebP or GIF (`out`'s suffix).
 
     The walk visits the samples of seeds seed, seed+1, … (`legs` legs; default one per ~40
     frames). The first frame's source is painted until covered; then for each frame the source
     moves along the walk, the brush lays `touches` more touches over the painting so far
     (default: enough to repaint about a tenth of the canvas, so the marks of a few frames show
-    at once), and the canvas is captured. All of it is one painting session."""
+    at once), and the canvas is captured. All of it is one painting session, drawn by `jobs`
+    processes (`artkit.parallel`; None: one per core; the frames don't depend on it)."""
     from artkit.session import PAPER, PaintSession
     from artkit.timelapse import check_animation_path, write_animation
 
@@ -396,18 +404,25 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     sources = (sample_source(image, (width, height), palette) for image in images)
     session = PaintSession((width, height), next(sources), brush=brush,
                            brush_params=brush_params, seed=seed,
-                           background=tuple(background or PAPER), source_spec="gan walk")
+                           background=tuple(background or PAPER), source_spec="gan walk",
+                           jobs=jobs)
     touches = touches or max(20, int(width * height / max(1.0, session.brush_size ** 2) / 10))
 
     def painted_frames():
         session.paint_until_covered()   # the first frame starts from a covered canvas
-        for i in range(len(images)):
-            if i:
-                session.set_source(next(sources), "gan walk")
-                session.autopaint(touches)
-                session.end_gesture()
+        frame = session.canvas.rgb()
+        upcoming = next(sources, None)
+        for i in range(1, len(images)):
+            session.set_source(upcoming, "gan walk")
+            session.autopaint(touches)   # the worker processes (jobs > 1) draw this while
+            session.end_gesture()
+            upcoming = next(sources, None)   # the next source is prepared
             if progress:
-                progress(i + 1, len(images))
-            yield session.canvas.rgb()
+                progress(i, len(images))
+            yield frame                      # and the last frame is written
+            frame = session.canvas.rgb()
+        if progress:
+            progress(len(images), len(images))
+        yield frame
 
     return write_animation(painted_frames(), out, fps=fps)

@@ -18,7 +18,18 @@ For a GUI: run `trainer.run(minutes=...)` in a thread (`start_thread`), read `tr
 (a `queue.Queue` of `LossEvent`, `SamplesEvent`, `ScoreEvent`, `DoneEvent`; it keeps the
 newest 1000 when nobody reads it) or pass
 `on_event`, and call `pause()`, `resume()` or `request_stop()` from the UI thread. Stopping
-is clean: the current step finishes, then last.pt is written and a `DoneEvent` is sent.
+is clean and quick: the current step finishes, then last.pt is written (and best.pt, which
+keeps the best of the scores so far) and a `DoneEvent` is sent.
+
+Across processes (`torchrun`, see `artkit.gan.distributed`), G and D train inside
+DistributedDataParallel, each process on its share of the data with its own latents, and only
+rank 0 scores, draws grids and writes files. Models with `augment` show D DiffAugmented images
+(`artkit.gan.augment`); `TrainConfig.precision` "bf16" runs the networks under autocast.
+
+`run_job` trains a `TrainJob` (`artkit.gan.job`) and prints what `artkit gan train` prints.
+Run as a module (`python -m artkit.gan.train ...`, which is how `torchrun --nproc_per_node N
+-m artkit.gan.train ...` starts each process, and how `artkit gan train --nproc N` has
+torchrun start them, `artkit.gan.launch`) it takes the options of `artkit gan train`.
 """
 
 from __future__ import annotations
@@ -28,7 +39,6 @@ import csv
 import math
 import queue
 import random
-import shutil
 import sys
 import threading
 import time
@@ -40,15 +50,24 @@ import numpy as np
 import torch
 
 from artkit.errors import ArtkitError
+from artkit.files import atomic_write
 from artkit.gan import checkpoint as ckpt
 from artkit.gan import data as gan_data
 from artkit.gan import models
+from artkit.gan.augment import augment as diff_augment
+from artkit.gan.augment import resolve as resolve_augment
 from artkit.gan.clusters import equal_clusters
-from artkit.gan.device import pick_device, use_threads
+from artkit.gan.device import autocast, describe, pick_device, use_threads
+from artkit.gan.distributed import (Cluster, ShardedOrder, any_rank, mean_over_ranks,
+                                    ranks_agree, wrap)
+from artkit.gan.job import TrainJob
+from artkit.gan.job import prepare as prepare_job
+from artkit.gan.options import ERROR_PREFIX, job_from_arguments, worker_parser
 from artkit.gan.sample import sample_images, save_grid, to_numpy_images
 from artkit.gan.text import kilo
 
 EVENT_QUEUE_SIZE = 1000
+RANK_SEED_STRIDE = 1_000_003  # process r draws from seed + r * this (rank 0: the run's seed)
 LOSS_COLUMNS = ("step", "images_seen", "d_real", "d_fake", "g", "images_per_s")
 AVERAGE_STATISTICS_LATENTS = 1024  # latents that measure the averaged generator's BatchNorm
 
@@ -65,6 +84,9 @@ class TrainConfig:
     writes last.pt). None means by the clock instead — every `sample_seconds` /
     `score_seconds` of training — because speeds differ 50-fold between models and machines;
     the clock decides only when to look, never what is learned, so runs still repeat exactly.
+    precision: "fp32", or "bf16" to run the networks under autocast (losses and optimiser
+    steps stay in float32). plot: draw losses.png at the end (matplotlib). vote_every: across
+    processes, steps between votes on stopping (each vote is one small all-reduce).
     """
 
     batch_size: int = 64
@@ -81,6 +103,9 @@ class TrainConfig:
     out_dir: str | None = None
     progress: bool = False
     threads: int | None = 1
+    precision: str = "fp32"
+    plot: bool = True
+    vote_every: int = 8
 
     def log_interval(self) -> int:
         if self.log_every is not None:
@@ -142,13 +167,14 @@ class Trainer:
     (N, H, W[, 3]) in 0..1 to a dict of numbers; the best generator is the one with the lowest
     "fid" (or highest "inception_score", else lowest "kl"). None picks the default — for 28-pixel
     digits `artkit.gan.metrics.digit_scores` — and False turns scoring off; without scores the
-    last generator counts as the best.
+    last generator counts as the best. cluster: this process's place among several training
+    together (`artkit.gan.distributed.Cluster`; None: training alone).
     """
 
     def __init__(self, model, data=None, config: TrainConfig | None = None, device=None,
                  seed: int = 0, score_fn: Callable | None = None,
                  on_event: Callable | None = None, notice: Callable[[str], None] = print,
-                 model_name: str | None = None):
+                 model_name: str | None = None, cluster: Cluster | None = None):
         self.config = config or TrainConfig()
         if self.config.batch_size < 1:
             raise ArtkitError(f"the batch size must be 1 or more, not {self.config.batch_size}.")
@@ -164,25 +190,46 @@ class Trainer:
             raise ArtkitError(f"the {self.model_name} model's discriminator judges images in "
                               f"{models.groups_of(pack)}, so the batch size must be a multiple of "
                               f"{pack}, not {self.config.batch_size}.")
-        self.device = pick_device(device) if not isinstance(device, torch.device) else device
+        self.cluster = cluster or Cluster.single()
+        device = pick_device(device) if not isinstance(device, torch.device) else device
+        self.device = self.cluster.device(device)
+        self.cluster.start(self.device)
         self.seed = int(seed)
         self.notice = notice
         self.on_event = on_event
+        self._autocast = lambda: autocast(self.device, self.config.precision)
+        self._autocast()  # an unknown or unsupported precision is refused now, not mid-run
         # Bounded, dropping the oldest when full, so a run nobody listens to cannot grow
         # without limit.
         self.events: queue.Queue = queue.Queue(maxsize=EVENT_QUEUE_SIZE)
 
-        _seed_everything(self.seed)
+        _seed_everything(self.seed)  # the same on every process: the same starting weights
         self.gan = models.build_gan(self.model_config, self.device)
         self.generator, self.discriminator = self.gan.generator, self.gan.discriminator
+        # What the training step calls: the networks themselves, or across processes their
+        # DistributedDataParallel wrappers, which average gradients over the processes.
+        self._g_train = wrap(self.generator, self.cluster, self.device)
+        self._d_train = wrap(self.discriminator, self.cluster, self.device)
         # The weight-averaged generator (models with `ema`), which samples, is scored and saved.
         self.averaged = (copy.deepcopy(self.generator).requires_grad_(False)
                          if getattr(self.model_config, "ema", 0) else None)
         self._average_measured_at: int | None = None
         self.data = self._prepare_data(data)
+        # Every process draws its own latents, augmentations and (for the pattern) samples.
+        rank_seed = self.seed + RANK_SEED_STRIDE * self.cluster.rank
+        if self.cluster.rank:
+            _seed_everything(rank_seed)
         # The trainer's own RNG (CPU, so runs repeat on any device) draws data order and latents.
-        self.rng = torch.Generator().manual_seed(self.seed)
+        self.rng = torch.Generator().manual_seed(rank_seed)
         self.fixed_latents = self._fixed_latents()
+        # DiffAugment's policy for this data: "auto" means on for small data sets.
+        self.augment_policy = () if isinstance(self.data, gan_data.PatternData) else \
+            resolve_augment(getattr(self.model_config, "augment", "off"), len(self.data))
+        # Across processes each epoch's order is DistributedSampler's, this process's share.
+        self._shards = (ShardedOrder(len(self.data), self.cluster, self.seed)
+                        if self.cluster.distributed and
+                        not isinstance(self.data, gan_data.PatternData) else None)
+        self._epoch_index = 0
         if score_fn is False:
             self.score_fn = None
         else:
@@ -205,13 +252,14 @@ class Trainer:
         self._unpaused.set()
         self._progress_at = 0.0
         self._last_samples_step = -1
+        self.ranks_agree: bool | None = None  # after a run across processes: identical weights?
 
     # ------------------------------------------------------------------ set-up
 
     def _prepare_data(self, data):
         kind = models.data_kind(self.model_config)
         if data is None:
-            data = load_data(kind, self.model_config, notice=self.notice)
+            data = gan_data.load_data(kind, self.model_config, notice=self.notice)
         if isinstance(data, gan_data.PatternData):
             if kind != "pattern":
                 raise ArtkitError(f"the {self.model_name} model learns images, not the 1010 "
@@ -249,8 +297,10 @@ class Trainer:
         return data
 
     def _default_score_fn(self):
-        if models.data_kind(self.model_config) != "digits" or \
-                tuple(self.generator.image_shape) != (1, 28, 28):
+        kind = models.data_kind(self.model_config)
+        if kind == "faces":
+            return self._face_score_fn()
+        if kind != "digits" or tuple(self.generator.image_shape) != (1, 28, 28):
             return None
         try:
             from artkit.gan import metrics
@@ -261,6 +311,18 @@ class Trainer:
                         f"classifier is not available ({error}).")
             return None
         return metrics.digit_scores
+
+    def _face_score_fn(self):
+        """Faces are judged against the faces scikit-image bundles (`artkit.gan.face_judge`)."""
+        try:
+            from artkit.gan import face_judge
+
+            face_judge.real_statistics()  # a missing scikit-image shows up now
+        except (ImportError, ArtkitError) as error:
+            self.notice(f"Scoring is off, so best.pt will be the last generator: the face "
+                        f"judge is not available ({error}).")
+            return None
+        return face_judge.face_scores
 
     # ------------------------------------------------------------------ control (any thread)
 
@@ -307,21 +369,27 @@ class Trainer:
         """One training step on one batch; returns its losses (d_real, d_fake, g)."""
         started = time.perf_counter()
         batch = self.config.batch_size
-        gan, D, G = self.gan, self.discriminator, self.generator
+        gan, G = self.gan, self.generator
         real, real_labels = self._next_batch(batch)
         ones = torch.ones((batch, 1), device=self.device)
         zeros = torch.zeros((batch, 1), device=self.device)
 
-        def judge(images, labels):  # a conditional D also sees which class each image is
-            return D(images) if labels is None else D(images, labels)
+        def judge(D, images, labels):  # a conditional D also sees which class each image is
+            if self.augment_policy:  # DiffAugment: real and generated images alike
+                images = diff_augment(images, self.augment_policy, self.rng)
+            with self._autocast():
+                verdict = D(images) if labels is None else D(images, labels)
+            return verdict.float()  # the loss in float32, outside autocast
 
         def make_fakes():
             z = G.sample_latent(batch, self.rng)
             labels = G.labels_of(z)
-            return G(z.to(self.device)), None if labels is None else labels.to(self.device)
+            with self._autocast():
+                fake = self._g_train(z.to(self.device))
+            return fake.float(), None if labels is None else labels.to(self.device)
 
         gan.d_optimizer.zero_grad(set_to_none=True)
-        loss_real = gan.loss_fn(judge(real, real_labels), ones)
+        loss_real = gan.loss_fn(judge(self._d_train, real, real_labels), ones)
         loss_real.backward()
         gan.d_optimizer.step()
 
@@ -331,7 +399,7 @@ class Trainer:
         with torch.set_grad_enabled(reuse_fakes):
             fake, fake_labels = make_fakes()
         gan.d_optimizer.zero_grad(set_to_none=True)
-        loss_fake = gan.loss_fn(judge(fake.detach(), fake_labels), zeros)
+        loss_fake = gan.loss_fn(judge(self._d_train, fake.detach(), fake_labels), zeros)
         loss_fake.backward()
         gan.d_optimizer.step()
 
@@ -340,10 +408,12 @@ class Trainer:
             fake, fake_labels = make_fakes()
         # D's weights are not trained by this loss, so their gradients are not computed: the
         # same numbers as computing and discarding them, and a conv step 1.04-1.09x faster
-        # (two paired timings of alternating bursts).
+        # (two paired timings of alternating bursts). Across processes D is called without
+        # its DDP wrapper here: nothing of D's is to be averaged, and only G's gradients are.
+        D = self.discriminator
         D.requires_grad_(False)
         try:
-            loss_g = gan.loss_fn(judge(fake, fake_labels), ones)
+            loss_g = gan.loss_fn(judge(D, fake, fake_labels), ones)
             loss_g.backward()
         finally:
             D.requires_grad_(True)
@@ -355,7 +425,7 @@ class Trainer:
         self._loss_sum += losses
         self._loss_count += 1
         self.step_count += 1
-        self.images_seen += batch
+        self.images_seen += batch * self.cluster.world_size  # every process's batch counts
         self._step_seconds += time.perf_counter() - started
         return tuple(losses.tolist())
 
@@ -417,7 +487,7 @@ class Trainer:
         parts, needed = [], n
         while needed:
             if self._cursor >= len(self._order):
-                self._order = torch.randperm(len(self.data), generator=self.rng)
+                self._order = self._next_order()
                 self._cursor = 0
             take = self._order[self._cursor:self._cursor + needed]
             self._cursor += len(take)
@@ -428,13 +498,24 @@ class Trainer:
         labels = self.data.labels[indices] if self.generator.classes else None
         return self.data.images[indices], labels
 
+    def _next_order(self) -> torch.Tensor:
+        """The next epoch's order: a permutation from the trainer's RNG, or across processes
+        this process's share of DistributedSampler's shuffle for the epoch."""
+        if self._shards is None:
+            return torch.randperm(len(self.data), generator=self.rng)
+        order = self._shards.epoch_order(self._epoch_index)
+        self._epoch_index += 1
+        return order
+
     def run(self, steps: int | None = None, minutes: float | None = None,
             epochs: float | None = None) -> RunResult:
         """Train until a limit is reached or `request_stop()`; returns a `RunResult`.
 
         steps / epochs are totals since the start of training; minutes is this call's budget
         (paused time excluded). Arguments override the TrainConfig. At the end: a last sample
-        grid and score, last.pt, best.pt, losses.csv and losses.png (when out_dir is set).
+        grid and score (not after a stop request: stopping is quick, and best.pt keeps the
+        best of the scores so far), last.pt, best.pt, losses.csv and losses.png (when out_dir
+        is set). Across processes every process calls this; they stop together.
         """
         config = self.config
         steps = steps if steps is not None else config.steps
@@ -462,18 +543,17 @@ class Trainer:
                     pause_start = time.perf_counter()
                     self._unpaused.wait()
                     paused_seconds += time.perf_counter() - pause_start
-                if self._stop.is_set():
-                    reason = "stopped"
-                    break
                 if steps is not None and self.step_count >= steps:
                     reason = "steps"
                     break
                 if epochs is not None and self.epoch >= epochs:
                     reason = "epochs"
                     break
-                if minutes is not None and \
-                        time.perf_counter() - started - paused_seconds >= minutes * 60:
-                    reason = "minutes"
+                time_up = minutes is not None and \
+                    time.perf_counter() - started - paused_seconds >= minutes * 60
+                stop = self._agreed_stop(time_up)
+                if stop:
+                    reason = stop
                     break
                 self.step()
                 if self.step_count % log_every == 0:
@@ -490,7 +570,7 @@ class Trainer:
             raise
         # Cleared only now, so a stop asked for before this run began is still honoured.
         self._stop.clear()
-        paths = self._finish()
+        paths = self._finish(final_score=reason != "stopped")
         self._end_progress()
         result = RunResult(reason, self.step_count, self.images_seen,
                            time.perf_counter() - started - paused_seconds,
@@ -498,13 +578,29 @@ class Trainer:
         self._emit(DoneEvent(reason))
         return result
 
+    def _agreed_stop(self, time_up: bool) -> str:
+        """"stopped" or "minutes" when training should end now, else "". Alone, that is this
+        process's own stop request or clock. Across processes rank 0's clock decides the time
+        and any process's request counts; they vote every `vote_every` steps, so all of them
+        stop after the same step and nobody waits for a partner that has gone."""
+        if not self.cluster.distributed:
+            return "stopped" if self._stop.is_set() else "minutes" if time_up else ""
+        if self.step_count % max(1, self.config.vote_every):
+            return ""
+        stopped, minutes_up = any_rank([self._stop.is_set(), time_up and self.cluster.is_main],
+                                       self.cluster, self.device)
+        return "stopped" if stopped else "minutes" if minutes_up else ""
+
     # ------------------------------------------------------------------ periodic work
 
     def _log(self) -> None:
         if not self._loss_count:
             return
-        d_real, d_fake, g = (self._loss_sum / self._loss_count).tolist()
-        seen = self._loss_count * self.config.batch_size
+        # Across processes every process logs after the same steps: the losses are averaged
+        # over all of them, and the images counted are all of theirs.
+        d_real, d_fake, g = (mean_over_ranks(self._loss_sum, self.cluster)
+                             / self._loss_count).tolist()
+        seen = self._loss_count * self.config.batch_size * self.cluster.world_size
         speed = seen / self._step_seconds if self._step_seconds > 0 else 0.0
         self._loss_sum.zero_()
         self._loss_count, self._step_seconds = 0, 0.0
@@ -514,6 +610,8 @@ class Trainer:
         self._progress(event)
 
     def _samples(self) -> None:
+        if not self.cluster.is_main:
+            return
         images = to_numpy_images(self.sampler.generate(self.fixed_latents))
         self._last_samples_step = self.step_count
         self._emit(SamplesEvent(self.step_count, images))
@@ -522,7 +620,7 @@ class Trainer:
                       ncols=self.grid_columns)
 
     def _score(self) -> None:
-        if self.score_fn is None:
+        if self.score_fn is None or not self.cluster.is_main:
             return
         images = sample_images(self.sampler, self.config.n_score, seed=self.seed + 2)
         scores = {key: _plain(value) for key, value in dict(self.score_fn(images)).items()}
@@ -536,30 +634,37 @@ class Trainer:
             self._save("best.pt")
         self._emit(ScoreEvent(self.step_count, scores, is_best))
 
-    def _finish(self) -> list:
-        """End-of-run work: flush the log, a final grid and score, and every file."""
+    def _finish(self, final_score: bool = True) -> list:
+        """End-of-run work: flush the log, a final grid and score (unless `final_score` is
+        False: a stop request ends quickly), and every file. Across processes, first check
+        that every process holds the same weights; then only rank 0 writes."""
         self._log()
+        if self.cluster.distributed:
+            self.ranks_agree = ranks_agree(self.cluster, self.device, self.generator,
+                                           self.discriminator, *filter(None, [self.averaged]))
+        if not self.cluster.is_main:
+            return []
         if self._last_samples_step != self.step_count:
             self._samples()
-        if self.score_fn is not None and self.step_count and (
+        if final_score and self.score_fn is not None and self.step_count and (
                 not self.score_history or self.score_history[-1]["step"] != self.step_count):
             self._score()
         if not self.config.out_dir:
             return []
         paths = [self._save("last.pt")]
         best = self._out("best.pt")
-        if self.score_fn is None:
-            # Nothing measures quality here, so the latest generator is the best we know.
-            shutil.copyfile(paths[0], best)
-        if best.exists():
-            paths.append(best)
+        if self.score_fn is None or not best.exists():
+            # Nothing has measured quality (no scores here, or stopped before the first), so
+            # the latest generator is the best we know.
+            self._save("best.pt")
+        paths.append(best)
         paths += self._write_history()
         return paths
 
     def _finish_quietly(self) -> None:
         """After an error: keep what was learned if the files can still be written."""
         try:
-            if self.config.out_dir and self.step_count:
+            if self.config.out_dir and self.step_count and self.cluster.is_main:
                 self._save("last.pt")
                 self._write_history()
         except Exception:
@@ -567,7 +672,7 @@ class Trainer:
 
     def _write_history(self) -> list:
         csv_path = self._out("losses.csv")
-        with open(csv_path, "w", newline="") as file:
+        with atomic_write(csv_path, "w") as file:
             writer = csv.writer(file)
             writer.writerow(LOSS_COLUMNS)
             for row in self.history:
@@ -576,13 +681,13 @@ class Trainer:
         if self.score_history:
             scores_path = self._out("scores.csv")
             keys = [k for k in self.score_history[-1] if not isinstance(self.score_history[-1][k], list)]
-            with open(scores_path, "w", newline="") as file:
+            with atomic_write(scores_path, "w") as file:
                 writer = csv.writer(file)
                 writer.writerow(keys)
                 for row in self.score_history:
                     writer.writerow([row.get(key, "") for key in keys])
             paths.append(scores_path)
-        if self.history:
+        if self.history and self.config.plot:
             paths.append(plot_losses(self.history, self._out("losses.png"),
                                      title=f"{self.model_name} GAN losses"))
         return paths
@@ -606,6 +711,10 @@ class Trainer:
             "batch_size": self.config.batch_size,
             "order": self._order.clone(),
             "cursor": self._cursor,
+            # Across processes each has its own share of an epoch: the epoch and the place in
+            # it rebuild every share (`order` is rank 0's).
+            "world_size": self.cluster.world_size,
+            "epoch_index": self._epoch_index,
             "history": torch.tensor(self.history, dtype=torch.float64).reshape(-1, len(LOSS_COLUMNS)),
             "score_history": [dict(row) for row in self.score_history],
             "best_scores": dict(self.best_scores),
@@ -625,7 +734,13 @@ class Trainer:
     def restore(self, path) -> None:
         """Continue from a checkpoint written by `save_checkpoint`: weights, optimisers, data
         order, loss history, best generator and RNG states, so training goes on exactly as if
-        it had never stopped (with the same batch size, on the CPU)."""
+        it had never stopped (with the same batch size, on the CPU).
+
+        Across processes every process reads the same snapshot: the weights, optimisers and
+        the place in the data order are restored exactly (with the same number of processes);
+        the random draws of ranks above 0, which the snapshot doesn't hold, are seeded afresh
+        from the run's seed, the rank and the step, so a resumed run repeats itself but not
+        the run that was never interrupted."""
         state = ckpt.load_checkpoint(path)
         name = Path(path).name
         if state.get("discriminator") is None or state.get("g_optimizer") is None:
@@ -650,12 +765,10 @@ class Trainer:
         if trainer.get("batch_size", self.config.batch_size) != self.config.batch_size:
             self.notice(f"Resuming with batch size {self.config.batch_size} (the checkpoint "
                         f"used {trainer['batch_size']}); the run will not repeat exactly.")
-        self._order = trainer.get("order", torch.empty(0, dtype=torch.long)).clone()
-        self._cursor = int(trainer.get("cursor", 0))
-        if not isinstance(self.data, gan_data.PatternData) and len(self._order) and \
-                len(self._order) != len(self.data):
-            self.notice("The data differ from the checkpoint's; starting a fresh data order.")
-            self._order, self._cursor = torch.empty(0, dtype=torch.long), 0
+        if "seed" in trainer:  # the run's own seed picks its grid, score and statistics latents
+            self.seed = int(trainer["seed"])
+            self.fixed_latents = self._fixed_latents()
+        self._restore_order(trainer)
         history = trainer.get("history")
         self.history = [] if history is None else history.tolist()
         self.score_history = list(trainer.get("score_history", []))
@@ -665,9 +778,37 @@ class Trainer:
         self.best_generator_state = trainer.get("best_generator")
         if "rng" in trainer:
             _set_rng_states(trainer["rng"], self.rng)
-        if "seed" in trainer:  # the run's own seed picks its grid, score and statistics latents
-            self.seed = int(trainer["seed"])
-            self.fixed_latents = self._fixed_latents()
+        if self.cluster.rank:
+            rank_seed = self.seed + RANK_SEED_STRIDE * self.cluster.rank + self.step_count
+            _seed_everything(rank_seed)
+            self.rng.manual_seed(rank_seed)
+
+    def _restore_order(self, trainer: dict) -> None:
+        """The place in the data order a checkpoint was saved at, when it fits this run."""
+        empty = torch.empty(0, dtype=torch.long)
+        self._order, self._cursor, self._epoch_index = empty, 0, 0
+        if isinstance(self.data, gan_data.PatternData):
+            return
+        saved_world = int(trainer.get("world_size", 1))
+        if self._shards is None:
+            order = trainer.get("order", empty)
+            if saved_world == 1 and len(order) == len(self.data):
+                self._order, self._cursor = order.clone(), int(trainer.get("cursor", 0))
+                return
+        else:
+            self._shards = ShardedOrder(len(self.data), self.cluster, self.seed)
+            epoch_index = int(trainer.get("epoch_index", 0))
+            if saved_world == self.cluster.world_size and epoch_index > 0:
+                self._epoch_index = epoch_index - 1  # the epoch the snapshot was inside
+                self._order = self._next_order()
+                self._cursor = int(trainer.get("cursor", 0))
+                return
+        if self.step_count:
+            # Another data set, or another number of processes: a fresh order, from the epoch
+            # the images seen so far have reached.
+            self._epoch_index = int(self.epoch)
+            self.notice("The checkpoint's data order does not fit this run (other data or "
+                        "another number of processes); starting a fresh one.")
 
     # ------------------------------------------------------------------ events and progress
 
@@ -685,7 +826,7 @@ class Trainer:
             self.on_event(event)
 
     def _progress(self, event: LossEvent) -> None:
-        if not self.config.progress:
+        if not self.config.progress or not self.cluster.is_main:
             return
         now = time.perf_counter()
         interactive = sys.stderr.isatty()
@@ -732,22 +873,6 @@ class _Schedule:
         return False
 
 
-def load_data(kind: str, config, source=None, notice=print):
-    """The data a model of this kind trains on: "pattern", "digits" or "faces" (source: a path,
-    or None for the default set). Faces are made at the conv config's size and channels."""
-    if kind == "pattern":
-        if source is not None:
-            raise ArtkitError("the 1010 pattern GAN makes its own data; leave out --data or "
-                              "use --data pattern.")
-        return gan_data.PatternData()
-    if kind == "digits":
-        return gan_data.digits(source, notice=notice)
-    if kind == "faces":
-        return gan_data.faces(source, size=config.image_size, colour=config.channels == 3,
-                              notice=notice)
-    raise ArtkitError(f"the {config.kind} model does not train on data.")
-
-
 def better(new: dict, old: dict) -> bool:
     """Is score dict `new` better than `old`? Lower Fréchet distance wins; without one, higher
     inception score, then lower KL."""
@@ -758,7 +883,8 @@ def better(new: dict, old: dict) -> bool:
 
 
 def format_scores(scores: dict) -> str:
-    """A short text of the usual digit scores, e.g. "10 classes, KL 0.031, FID 12.5"."""
+    """A short text of the usual scores, e.g. "10 classes, KL 0.031, FID 12.5", or for faces
+    "FID 12.5, 96% faces, 0% copies"."""
     parts = []
     if "classes_covered" in scores:
         parts.append(f"{scores['classes_covered']} classes")
@@ -768,6 +894,10 @@ def format_scores(scores: dict) -> str:
         parts.append(f"FID {scores['fid']:.2f}")
     if "inception_score" in scores:
         parts.append(f"IS {scores['inception_score']:.2f}")
+    if "face_share" in scores:
+        parts.append(f"{scores['face_share']:.0%} faces")
+    if "copies" in scores:
+        parts.append(f"{scores['copies']:.0%} copies")
     return ", ".join(parts)
 
 
@@ -791,7 +921,8 @@ def plot_losses(history, path, title: str = "GAN losses") -> Path:
         ax.grid(alpha=0.3)
         ax.legend(loc="best")
         fig.tight_layout()
-        fig.savefig(path)
+        with atomic_write(path) as file:
+            fig.savefig(file, format="png")
     finally:
         plt.close(fig)
     return Path(path)
@@ -841,3 +972,120 @@ def _set_rng_states(states: dict, trainer_rng: torch.Generator) -> None:
     if "cuda" in states and torch.cuda.is_available() and \
             len(states["cuda"]) == torch.cuda.device_count():
         torch.cuda.set_rng_state_all(states["cuda"])
+
+
+# --------------------------------------------------------------------------- running a job
+
+
+def main(argv=None) -> int:
+    """`python -m artkit.gan.train [options]`: one training process (see the module note).
+    Like the command line, it ends a mistake in one sentence (exit 2) and a bug in one
+    sentence naming errors.log, where the details go (exit 1): never a traceback."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    args = worker_parser().parse_args(argv)
+    try:
+        return run_job(job_from_arguments(args), Cluster.from_environment())
+    except ArtkitError as error:
+        print(f"{ERROR_PREFIX}{error}", file=sys.stderr, flush=True)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 (the last resort, as in artkit.cli)
+        from artkit.errorlog import log_unexpected
+
+        path = log_unexpected(error, ["python", "-m", "artkit.gan.train", *argv])
+        where = f"; the details are in '{path}'" if path else ""
+        print(f"{ERROR_PREFIX}something went wrong inside artkit ({type(error).__name__}), "
+              f"which is a bug in artkit, not your mistake{where}.", file=sys.stderr, flush=True)
+        return 1
+
+
+def run_job(job: TrainJob, cluster=None, notice=print) -> int:
+    """Train the job here (one process of `cluster`, or alone) and print what happened."""
+    cluster = cluster or Cluster.single()
+    say = notice if cluster.is_main else _silent
+    use_threads(job.threads)
+    job.check()
+    if cluster.restarted and not job.resume:
+        snapshot = Path(job.out or f"gan-{job.model or job.default_model}") / "last.pt"
+        if snapshot.is_file():
+            job.resume = str(snapshot)
+            say(f"torchrun restarted the processes: resuming from {snapshot}")
+    prepared = prepare_job(job, notice=say)
+    if prepared.config.kind == "part1":
+        return _train_part1(prepared, job, say)
+    device = pick_device(job.device)
+    out = Path(job.out or f"gan-{prepared.name}")
+    train_config = TrainConfig(
+        batch_size=prepared.batch_size, sample_every=job.sample_every,
+        score_every=job.score_every, out_dir=str(out), progress=True, threads=job.threads,
+        precision=job.precision)
+    trainer = Trainer(prepared.config, prepared.data, train_config, device=device,
+                      seed=job.seed, model_name=prepared.name, notice=say, cluster=cluster)
+    if prepared.resumed is not None:
+        trainer.restore(job.resume)
+        say(f"resuming {prepared.name} at step {trainer.step_count:,}")
+    processes = f", {cluster.world_size} processes" if cluster.distributed else ""
+    say(f"training {prepared.name} on {_data_name(trainer.data)} ({describe(trainer.device)}"
+        f"{processes}, batch {prepared.batch_size}{' each' if processes else ''}) → {out}")
+    if trainer.augment_policy:
+        say(f"DiffAugment before the discriminator: {', '.join(trainer.augment_policy)}")
+    result = trainer.run(**prepared.limits)
+    if cluster.distributed:
+        cluster.stop()
+        if not trainer.ranks_agree:
+            raise ArtkitError("the training processes ended with different weights, which "
+                              "DistributedDataParallel should never allow; please report it.")
+    epochs = f", {trainer.epoch:.1f} epochs" if trainer.epoch else ""
+    say(f"stopped after {result.step:,} steps ({result.images_seen:,} images{epochs}) in "
+        f"{result.seconds:.0f} s: {_why(result.reason)}")
+    if cluster.distributed:
+        say(f"all {cluster.world_size} processes hold identical weights")
+    if result.best_scores:
+        say(f"best at step {result.best_step:,}: {format_scores(result.best_scores)}")
+    elif trainer.score_fn is None:
+        say("no scores for this data, so best.pt is the last generator")
+    if prepared.config.kind == "pattern" and cluster.is_main:
+        values = trainer.sampler.generate(trainer.fixed_latents[:1]).flatten().tolist()
+        say("generator output: " + " ".join(f"{v:.3f}" for v in values) + " (aim: 1 0 1 0)")
+    grids = sorted((out / "samples").glob("step_*.png"))
+    say("wrote " + ", ".join(str(p) for p in result.paths) +
+        (f", and {len(grids)} sample grids in {out / 'samples'}" if grids else ""))
+    return 0
+
+
+def _silent(*_args, **_kwargs) -> None:
+    """What processes other than rank 0 print: nothing (rank 0 speaks for them)."""
+
+
+def _train_part1(prepared, job: TrainJob, say) -> int:
+    from artkit.gan import part1
+
+    if job.data not in (None, "none"):
+        raise ArtkitError("part1 needs no data: its real sample is the number 1.0; leave out --data.")
+    config, steps = prepared.config, prepared.limits["steps"]
+    out = Path(job.out or "gan-part1")
+    out.mkdir(parents=True, exist_ok=True)
+    history = part1.train_part1(steps, config.lr, job.seed)
+    plot = out / "part1.png"
+    part1.plot_part1(history, plot)
+    say(f"trained part1 for {steps} steps (lr {config.lr}): generator output "
+        f"{history['g'][-1]:.3f}, D(real) {history['d_real'][-1]:.3f}, "
+        f"D(fake) {history['d_fake'][-1]:.3f}")
+    say(f"wrote {plot}")
+    return 0
+
+
+def _data_name(data) -> str:
+    count = f"{len(data):,} " if hasattr(data, "images") else ""
+    return f"{data.name}" + (f" ({count.strip()} images)" if count else "")
+
+
+def _why(reason: str) -> str:
+    return {"steps": "reached the steps asked for", "epochs": "reached the epochs asked for",
+            "minutes": "time is up", "stopped": "stopped on request"}.get(reason, reason)
+
+
+if __name__ == "__main__":
+    # `python -m artkit.gan.train ...`: how torchrun starts each process (artkit.gan.launch).
+    sys.exit(main())

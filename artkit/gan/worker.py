@@ -1,8 +1,9 @@
 """The GAN engine behind the paint window's GAN panel: training and sampling away from the UI.
 
-The panel talks to a `GanWorker`. The worker runs an engine — the GAN lab's `Trainer` plus a
-small command loop for sampling, saving and latent walks — either in a separate process (the
-default) or in a thread of the paint app's own process:
+The panel's model (`artkit.gan.lab.GanLab`) talks to a `GanWorker`. The worker runs an
+engine — the GAN lab's `Trainer` plus a small command loop for sampling, saving and latent
+walks — either in a separate process (the default) or in a thread of the paint app's own
+process:
 
 - "process": a `multiprocessing` "spawn" child with one torch thread which, once training
   starts, takes the lowest CPU priority (nice 19): it trains on whatever CPU the window leaves,
@@ -14,11 +15,13 @@ default) or in a thread of the paint app's own process:
   trainer's Python work competes with the frame loop for the GIL, so its steps are paced
   (`busy`, the share of wall time it may compute) to keep painting smooth.
 
-Stopping is always clean: the trainer finishes its step, scores the generator one last time,
-writes last.pt and best.pt in the run folder, and reports `Stopped`.
+What to train follows the same rules as `artkit gan train` (`artkit.gan.job`): the same
+model configs, data and batch sizes. Stopping is clean and quick: the trainer finishes its
+step, writes last.pt and best.pt (the best of the scores so far) in the run folder, and
+reports `Stopped`; the loss chart is the panel's own, so no losses.png is drawn.
 
-Everything here imports torch lazily (inside the engine), so `import artkit.app.gan_worker`
-is cheap and works without torch installed.
+Everything here imports torch lazily (inside the engine), so `import artkit.gan.worker` is
+cheap and works without torch installed (`torch_available`, `install_hint`).
 """
 
 from __future__ import annotations
@@ -36,14 +39,13 @@ from artkit.errors import ArtkitError
 
 __all__ = ["GanWorker", "TrainSettings", "Ready", "Started", "Progress", "Preview", "Scored",
            "Stopped", "Loaded", "WalkFrames", "Saved", "Failed", "Notice", "PREVIEW_COUNT",
-           "torch_available", "data_kind_of"]
+           "torch_available", "install_hint", "no_torch_message"]
 
 DEFAULT_NICE = 19           # the engine process runs on CPU the window leaves (0: equal priority)
+DEFAULT_MODEL = "conv-cond"  # legible digits soonest (see artkit.gan.lab.FIRST_CHOICE)
 PREVIEW_COUNT = 25          # samples in the panel's grid (5 x 5)
 STASH_KEEP = 4              # generator copies kept for "paint / save the one on screen"
 FOREVER_STEPS = 10**12      # the panel trains until it is told to stop
-NO_TORCH = ("The GAN lab needs torch, which is not installed here; install it with "
-            "pip install 'artkit[gan]'.")
 
 
 def torch_available() -> bool:
@@ -53,16 +55,40 @@ def torch_available() -> bool:
     return importlib.util.find_spec("torch") is not None
 
 
+def install_hint(package_file=None) -> str:
+    """The command that adds the GAN lab's packages to this installation of artkit: for a
+    clone (installed in place with `pip install -e .`, or not installed), the clone's `gan`
+    extra; for an installed wheel, the package's. package_file: a file of the artkit package
+    (default this one)."""
+    from pathlib import Path
+
+    # The folder holding the artkit package: a clone keeps pyproject.toml there,
+    # site-packages doesn't.
+    root = Path(package_file or __file__).resolve().parent
+    while root.name != "artkit" and root.parent != root:
+        root = root.parent
+    root = root.parent
+    if (root / "pyproject.toml").is_file():
+        return f"pip install -e '{root}[gan]'"
+    return "pip install 'artkit[gan]'"
+
+
+def no_torch_message() -> str:
+    return (f"The GAN lab needs torch, which is not installed here; install it with "
+            f"{install_hint()}.")
+
+
 # --------------------------------------------------------------------------- settings and events
 
 
 @dataclass
 class TrainSettings:
-    """What to train. model: a name from `artkit gan models` (None: the resumed checkpoint's);
+    """What to train. model: a name from `artkit gan models` (None: the resumed checkpoint's,
+    else DEFAULT_MODEL);
     data: "digits", "faces" or a file/folder path; resume_from: a checkpoint to continue
     (a full one resumes exactly; a generator-only one warm-starts the generator)."""
 
-    model: str | None = "mlp"
+    model: str | None = None
     overrides: dict = field(default_factory=dict)   # model settings, e.g. {"lr": 2e-4}
     data: str = "digits"
     batch_size: int | None = None   # None: the resumed run's, else the model's measured best
@@ -175,18 +201,6 @@ class Failed:
 @dataclass
 class Notice:
     message: str
-
-
-def data_kind_of(model_name: str) -> str:
-    """"digits" or "faces" for an image model name from the GAN lab (without importing torch
-    for the common names)."""
-    if model_name.startswith("conv-faces"):
-        return "faces"
-    if model_name in ("mlp", "mlp-naive", "conv", "mlp-cond", "conv-cond"):
-        return "digits"
-    from artkit.gan import models
-
-    return models.data_kind(models.model_config(model_name))
 
 
 # --------------------------------------------------------------------------- the UI side
@@ -340,7 +354,7 @@ def _engine_main(commands, events, nice: int = 0) -> None:
     try:
         import torch  # noqa: F401
     except ImportError:
-        emit(Failed(NO_TORCH, "start"))
+        emit(Failed(no_torch_message(), "start"))
         return
     try:
         engine = _Engine(emit, in_window_process=isinstance(commands, queue.Queue), nice=nice)
@@ -348,6 +362,13 @@ def _engine_main(commands, events, nice: int = 0) -> None:
         emit(Failed(f"The GAN engine could not start: {error}", "start"))
         return
     engine.serve(commands)
+    if not isinstance(commands, queue.Queue):
+        # A process of its own: everything is saved (atomically, on disk) and said, so once
+        # the last events are through the pipe it ends at once. Python's usual shutdown with
+        # torch loaded took 0.8 s of the 1.0 s a painter waited for the window to close.
+        events.close()
+        events.join_thread()
+        os._exit(0)
 
 
 class _Engine:
@@ -412,34 +433,33 @@ class _Engine:
     def do_train(self, settings: TrainSettings) -> None:
         import torch
 
-        from artkit.gan import checkpoint as ckpt
         from artkit.gan import models
-        from artkit.gan.train import TrainConfig, load_data
+        from artkit.gan.job import TrainJob, load_resumed, prepare, resolve_model
+        from artkit.gan.train import TrainConfig
 
         if self.training:
             raise ArtkitError("Training is already running; stop it before starting again.")
-        resume_state = None
-        if settings.resume_from:
-            resume_state = ckpt.load_checkpoint(settings.resume_from)
-            config = models.config_from_dict(resume_state["config"])
-            name = resume_state["model_name"]
-        else:
-            name = settings.model or "mlp"
-            config = models.model_config(name, **settings.overrides)
+        # The same rules as `artkit gan train`: config, data and batch size (artkit.gan.job).
+        job = TrainJob(model=None if settings.resume_from else settings.model,
+                       data=_data_word(settings.data), overrides=dict(settings.overrides),
+                       batch_size=settings.batch_size, seed=settings.seed,
+                       device=settings.device, resume=settings.resume_from,
+                       out=settings.out_dir, default_model=settings.model or DEFAULT_MODEL)
+        resume_state = load_resumed(job)
+        name, config = resolve_model(job, resume_state)
         kind = models.data_kind(config)
         if kind not in ("digits", "faces"):
-            raise ArtkitError(f"The panel trains image GANs; {name} learns {kind}. Pick mlp, "
-                              f"conv or a conv-faces model.")
-        data = load_data(kind, config, _data_source(kind, settings.data), notice=self._notice)
-        batch_size = settings.batch_size or (resume_state or {}).get("trainer", {}).get(
-            "batch_size") or (models.MODELS[name].batch_size if name in models.MODELS else 64)
+            raise ArtkitError(f"The panel trains image GANs; {name} learns {kind}. Pick a "
+                              "digits or faces model.")
+        prepared = prepare(job, notice=self._notice, resumed=resume_state)
+        config, data, batch_size = prepared.config, prepared.data, prepared.batch_size
         # Losses every ~512 images (at most every 100 steps): the chart and the ~1 s sample
         # refresh (which rides on them) stay lively for small batches too.
         log_every = max(1, min(100, round(512 / int(batch_size))))
         train_config = TrainConfig(batch_size=int(batch_size), sample_seconds=60.0,
                                    log_every=log_every,
                                    score_seconds=settings.score_seconds,
-                                   out_dir=settings.out_dir, threads=1)
+                                   out_dir=settings.out_dir, threads=1, plot=False)
         trainer = _PacedTrainer(config, data, train_config, device=settings.device,
                                 seed=settings.seed, on_event=self._on_event,
                                 notice=self._notice, model_name=name)
@@ -688,10 +708,10 @@ def _drain(q) -> None:
             return
 
 
-def _data_source(kind: str, data: str | None):
-    """The `source` for the GAN lab's loaders: None for the usual set (for digits, as in
-    `artkit gan train`: full MNIST when cached or downloadable, else the 5,000 bundled ones,
-    with a notice), or the user's path."""
-    if data is None or str(data).lower() in ("digits", "faces", kind):
+def _data_word(data: str | None):
+    """The job's `data` for the panel's choice: None for the model's usual set (for digits,
+    as in `artkit gan train`: full MNIST when cached or downloadable, else the 5,000 bundled
+    ones, with a notice), or the user's path."""
+    if data is None or str(data).lower() in ("digits", "faces"):
         return None
     return str(data)
