@@ -23,6 +23,7 @@ Core module: numpy and Pillow, and PyAV only when an MP4 or WebM is written.
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import importlib.util
 import io
@@ -84,7 +85,7 @@ def _rgb(frame) -> np.ndarray:
     return np.ascontiguousarray(array[..., :3])
 
 
-class FrameWriter:
+class FrameWriter(abc.ABC):
     """Writes frames to `path` as they come: `add(frame)` each, then `close()` (or use it
     as a context manager: an error inside the block leaves no file behind).
 
@@ -162,11 +163,13 @@ class FrameWriter:
     def _start(self, first: np.ndarray) -> None:
         """Called with the first frame, once its size is known."""
 
+    @abc.abstractmethod
     def _write(self, rgb: np.ndarray, index: int) -> None:
-        raise NotImplementedError
+        """Encode one frame (the `index`-th)."""
 
+    @abc.abstractmethod
     def _finish(self) -> None:
-        raise NotImplementedError
+        """Flush what is pending and end the file."""
 
     def _release(self) -> None:
         """Let go of encoder resources when the recording is abandoned."""
@@ -248,7 +251,7 @@ class _VideoWriter(FrameWriter):
 # ---------------------------------------------------------------------------------------------
 # GIF and WebP, frame by frame
 
-class _PictureWriter(FrameWriter):
+class _PictureWriter(FrameWriter, abc.ABC):
     """Frames kept at least MIN_PICTURE_FRAME_MS apart, each stored as the rectangle that
     changed since the last stored frame; one frame is held back until its duration is known."""
 
@@ -303,14 +306,17 @@ class _PictureWriter(FrameWriter):
         self._flush_pending(max(end, self._pending[0] + MIN_PICTURE_FRAME_MS))
         self._end()
 
+    @abc.abstractmethod
     def _encode(self, crop: np.ndarray, offset) -> bytes:
-        raise NotImplementedError
+        """One frame's changed area in the format's own encoding."""
 
+    @abc.abstractmethod
     def _store(self, encoded, duration_ms: int) -> None:
-        raise NotImplementedError
+        """Keep an encoded frame shown for `duration_ms`."""
 
+    @abc.abstractmethod
     def _end(self) -> None:
-        raise NotImplementedError
+        """Write the file's ending."""
 
 
 class _GifWriter(_PictureWriter):

@@ -30,6 +30,13 @@ SHM = Path("/dev/shm")
 PAPER = (248, 245, 238)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def no_pool_left_behind():
+    """The pool's workers end with this module, not with the whole test run."""
+    yield
+    parallel.shutdown()
+
+
 @pytest.fixture(autouse=True)
 def pool_for_everything(monkeypatch):
     monkeypatch.setattr(parallel, "THRESHOLD", 0)
