@@ -21,11 +21,11 @@ def one_thread(monkeypatch):
 def test_conv_faces_is_sized_to_its_data():
     _, bundled = resolve_model(TrainJob(model="conv-faces"))
     assert (bundled.image_size, bundled.channels, bundled.augment) == (24, 1, "auto")
-    _, folder = resolve_model(TrainJob(model="conv-faces", data="/photos/celeba"))
+    _, folder = resolve_model(TrainJob(model="conv-faces", data="photos/celeba"))
     assert (folder.image_size, folder.channels) == (64, 3)
-    _, asked = resolve_model(TrainJob(model="conv-faces", data="/photos", size=32))
+    _, asked = resolve_model(TrainJob(model="conv-faces", data="photos", size=32))
     assert (asked.image_size, asked.channels) == (32, 1)
-    _, colour = resolve_model(TrainJob(model="conv-faces-colour", data="/photos"))
+    _, colour = resolve_model(TrainJob(model="conv-faces-colour", data="photos"))
     assert (colour.image_size, colour.channels) == (32, 3)  # a fixed size stays fixed
 
 

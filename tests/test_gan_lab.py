@@ -224,7 +224,7 @@ def test_a_loaded_checkpoint_sets_data_and_model_and_continues(made, tmp_path):
         made.load_checkpoint(tmp_path / "missing.pt")
 
 
-def test_failures_and_hiding_while_training(made):
+def test_failures_and_hiding_while_training(made, tmp_path):
     engine = started(made)
     made.handle(gw.Failed("The data could not be read.", "train"))
     assert made.state == LabState.IDLE and made.message == ("The data could not be read.",
@@ -236,7 +236,7 @@ def test_failures_and_hiding_while_training(made):
     made.handle(gw.Stopped("stopped", 5, None, None))
     assert made.state == LabState.OFF and made.worker is None and engine.named("quit")
     with pytest.raises(ArtkitError, match="can't find"):
-        made.use_data("/no/such/folder")
+        made.use_data(str(tmp_path / "no" / "such" / "folder"))
 
 
 def test_the_lab_imports_neither_pygame_nor_torch():

@@ -26,6 +26,10 @@ from artkit.commands.paint import fitting_canvas_size
 TOOLS = {name: shutil.which(name) for name in ("Xvfb", "xdotool", "import")}
 MISSING = [name for name, found in TOOLS.items() if found is None]
 SCREEN = (1366, 768)
+# An X server keeps its lock and socket here on every machine (fixed by X11, not by TMPDIR):
+# a display number is free when neither exists.
+X_LOCKS = Path("/tmp")
+X_SOCKETS = X_LOCKS / ".X11-unix"
 PAPER = np.array((248, 245, 238))
 
 pytestmark = [
@@ -49,14 +53,14 @@ class Screen:
 
     def _start(self, tmp_path):
         for number in range(140, 200):
-            if Path(f"/tmp/.X11-unix/X{number}").exists() or Path(f"/tmp/.X{number}-lock").exists():
+            if (X_SOCKETS / f"X{number}").exists() or (X_LOCKS / f".X{number}-lock").exists():
                 continue
             self.xvfb = subprocess.Popen(
                 [TOOLS["Xvfb"], f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
                  "-nolisten", "tcp"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             deadline = time.monotonic() + 10
             while time.monotonic() < deadline:
-                if Path(f"/tmp/.X11-unix/X{number}").exists():
+                if (X_SOCKETS / f"X{number}").exists():
                     return f":{number}"
                 if self.xvfb.poll() is not None:
                     break
