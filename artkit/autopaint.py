@@ -21,9 +21,11 @@ interface and keeps the same promise; `PaintSession.set_plan` chooses between th
 
 from __future__ import annotations
 
+import abc
+
 import numpy as np
 
-__all__ = ["Autopaint", "COVERED", "coverage", "batch_sizes"]
+__all__ = ["PaintingPlan", "Autopaint", "COVERED", "coverage", "batch_sizes"]
 
 COVERED = 0.995         # this share of the canvas changed: covered
 STALL_CHECKS = 8        # stalled: this many checks…
@@ -51,7 +53,37 @@ def batch_sizes(canvas_size, brush_size: float) -> tuple[int, int]:
     return check_every, max(1, -(-check_every // BATCHES_PER_CHECK))
 
 
-class Autopaint:
+class PaintingPlan(abc.ABC):
+    """What every autopaint plan shares: `step()` paints one batch and says whether there is
+    more; `run()` paints them all; `stop()` ends it early keeping what is painted. A plan sets
+    `session`, `done`, `covered`, `finished` and `reason`, and says when a period (an undo
+    step) has just ended."""
+
+    @abc.abstractmethod
+    def step(self) -> bool:
+        """Paint one batch; False once finished."""
+
+    @abc.abstractmethod
+    def _period_ended(self) -> bool:
+        """True right after a step that closed an undo step."""
+
+    def run(self, progress=None):
+        """Paint until finished; `progress(touches, coverage)` after every period."""
+        while self.step():
+            if progress and self._period_ended():
+                progress(self.done, self.covered)
+        if progress:
+            progress(self.done, self.covered)
+        return self
+
+    def stop(self) -> None:
+        """Stop early: what is painted stays, as its own undo step."""
+        if not self.finished:
+            self.session.end_gesture()
+            self.finished, self.reason = True, "stopped"
+
+
+class Autopaint(PaintingPlan):
     """One run of "paint until covered" on a `PaintSession` (see the module notes).
 
     touches: paint exactly this many instead of until covered. `step()` paints one batch and
@@ -87,20 +119,8 @@ class Autopaint:
             self._check()
         return not self.finished
 
-    def run(self, progress=None) -> "Autopaint":
-        """Paint until finished; `progress(touches, coverage)` after every check."""
-        while self.step():
-            if progress and self._since_check == 0:
-                progress(self.done, self.covered)
-        if progress:
-            progress(self.done, self.covered)
-        return self
-
-    def stop(self) -> None:
-        """Stop early: what is painted stays, as its own undo step."""
-        if not self.finished:
-            self.session.end_gesture()
-            self.finished, self.reason = True, "stopped"
+    def _period_ended(self) -> bool:
+        return self._since_check == 0
 
     def _check(self) -> None:
         self._since_check = 0

@@ -45,7 +45,7 @@ import re
 import numpy as np
 from PIL import Image, ImageFilter
 
-from artkit.autopaint import batch_sizes, coverage
+from artkit.autopaint import PaintingPlan, batch_sizes, coverage
 from artkit.errors import ArtkitError
 from artkit.orientation import orientation_field
 
@@ -150,7 +150,7 @@ class _Layer:
         return _worst_pixels(error, self.cell)[repaint], float(error.mean())
 
 
-class LayeredAutopaint:
+class LayeredAutopaint(PaintingPlan):
     """One run of the layered plan on a `PaintSession` (see the module notes); the same
     interface as `artkit.autopaint.Autopaint`: `step()`, `run()`, `stop()`, `finished`,
     `reason`, `done`, `covered`, `history` (coverage after each round), plus `sizes`,
@@ -209,20 +209,8 @@ class LayeredAutopaint:
             self._end_round()
         return not self.finished
 
-    def run(self, progress=None) -> "LayeredAutopaint":
-        """Paint until finished; `progress(touches, coverage)` after every round."""
-        while self.step():
-            if progress and self._queue is None:
-                progress(self.done, self.covered)
-        if progress:
-            progress(self.done, self.covered)
-        return self
-
-    def stop(self) -> None:
-        """Stop early: what is painted stays, as its own undo step."""
-        if not self.finished:
-            self.session.end_gesture()
-            self.finished, self.reason = True, "stopped"
+    def _period_ended(self) -> bool:
+        return self._queue is None   # a round has just ended
 
     # -- planning ---------------------------------------------------------------------------
     def _plan_round(self) -> None:
