@@ -101,13 +101,6 @@ class Screen:
         self.xvfb.wait(timeout=10)
 
 
-@pytest.fixture
-def screen(tmp_path):
-    made = Screen(tmp_path)
-    yield made
-    made.close()
-
-
 def wait_for(condition, seconds, what):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -142,7 +135,24 @@ def painted_near(png: Path, box, seen_before=None) -> float:
     return float(np.mean(np.abs(part - PAPER).max(axis=2) > 12))
 
 
-def test_painting_in_a_real_window(screen, tmp_path):
+def test_painting_in_a_real_window(tmp_path):
+    """A busy machine can swallow a key or stall the window for long: one fresh try (a new
+    virtual screen and a new painter) before the failure counts."""
+    for attempt in (1, 2):
+        folder = tmp_path / f"try{attempt}"
+        folder.mkdir()
+        screen = Screen(folder)
+        try:
+            paint_in_a_real_window(screen, folder)
+            return
+        except AssertionError:
+            if attempt == 2:
+                raise
+        finally:
+            screen.close()
+
+
+def paint_in_a_real_window(screen, tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     log = open(tmp_path / "paint.log", "w")   # a file: the GAN panel's engine inherits it
