@@ -261,6 +261,13 @@ class PaintSession:
         """Let the current brush lay `n` touches (clumps of marks) anywhere on the canvas."""
         return self._draw(self.brush.autopaint(self.source, int(n), self.rng))
 
+    def autopaint_batches(self, counts) -> int:
+        """`autopaint(n)` for each n of `counts` in turn (the same marks, log and pixels), with
+        the marks of all of them computed at once where the brush can: how a plan that knows
+        its next few batches paints them. Returns how many marks were drawn."""
+        batches = self.brush.autopaint_batches(self.source, [int(n) for n in counts], self.rng)
+        return sum(self._draw(strokes) for strokes in batches)
+
     def touch(self, centres, headings=None, brush=None) -> int:
         """Lay touches at `centres` ((N, 2) canvas px) with `headings` ((N,) radians, or
         None), with `brush` (default: the current one; the layered plan passes a copy at its

@@ -56,6 +56,36 @@ def test_render_window_and_session_paint_identical_logs(tmp_path, brush, monkeyp
     assert np.array_equal(in_window.canvas.pixels(), headless.canvas.pixels())
 
 
+@pytest.mark.parametrize("brush", ["flow", "curves", "flow_weighted", "broad_short", "dabs"])
+def test_a_whole_period_at_once_paints_what_batch_by_batch_paints(brush):
+    """run() computes a period's batches together (artkit.brushes.flow); step() one by one,
+    as the window does: the same marks, in the same gestures, on the same pixels."""
+    source = SourceImage.default(SIZE)
+    together, one_by_one = (PaintSession(SIZE, source, brush=brush, seed=9) for _ in range(2))
+    run = together.paint_until_covered(700)
+    stepping = one_by_one.start_autopaint(700)
+    while stepping.step():
+        pass
+    assert run.done == stepping.done == 700
+    assert gestures(together.log) == gestures(one_by_one.log)
+    assert np.array_equal(together.canvas.pixels(), one_by_one.canvas.pixels())
+
+
+def test_batches_computed_together_equal_batches_computed_alone():
+    from artkit.brushes import make_brush
+
+    source = SourceImage.default(SIZE)
+    counts = [7, 1, 0, 12, 3]
+    brush = make_brush("flow_weighted")
+    joined = brush.autopaint_batches(source, counts, np.random.default_rng(2))
+    rng = np.random.default_rng(2)
+    alone = [brush.autopaint(source, n, rng) for n in counts if n]
+    assert len(joined) == len(alone) == 4
+    for a, b in zip(joined, alone):
+        for field in ("points", "rgba", "width", "group"):
+            assert np.array_equal(getattr(a, field), getattr(b, field)), field
+
+
 def test_batches_depend_on_the_canvas_and_brush_not_the_clock():
     check, batch = autopaint.batch_sizes((1024, 768), 16)
     assert (check, batch) == (384, 24)
@@ -93,6 +123,9 @@ class Blank:
 
     def autopaint(self, n):
         self.painted += n
+
+    def autopaint_batches(self, counts):
+        self.painted += sum(counts)
 
     def end_gesture(self):
         pass

@@ -29,7 +29,7 @@ from artkit.params import Param
 from artkit.strokes import Strokes
 
 __all__ = ["Brush", "SIZE_MIN", "SIZE_MAX", "clamp_size", "param", "resample_path", "to_rgba",
-           "scatter", "ground_alpha", "GROUND_COATS", "MIN_LAYER_HAIR"]
+           "scatter", "random_centres", "ground_alpha", "GROUND_COATS", "MIN_LAYER_HAIR"]
 
 # Brush sizes, in canvas px: what --param size=... may be, and what the app's slider and mouse
 # wheel span.
@@ -78,8 +78,15 @@ class Brush(abc.ABC):
         n = int(n)
         if n <= 0:
             return self.empty()
-        centres = rng.uniform((0, 0), (source.width, source.height), (n, 2)).astype(np.float32)
-        return self.touch(source, centres, rng, None)
+        return self.touch(source, random_centres(source, n, rng), rng, None)
+
+    def autopaint_batches(self, source, counts, rng: np.random.Generator) -> list[Strokes]:
+        """The batches `[self.autopaint(source, n, rng) for n in counts]` makes, mark for mark
+        (the same random draws in the same order). A brush whose marks cost more to compute
+        than to draw computes them for all the batches at once (one numpy call per step for
+        thousands of touches instead of dozens: `FlowBrush`); the default makes them one by
+        one."""
+        return [self.autopaint(source, n, rng) for n in counts]
 
     @abc.abstractmethod
     def touch(self, source, centres: np.ndarray, rng: np.random.Generator,
@@ -210,6 +217,11 @@ def to_rgba(rgb: np.ndarray, alpha) -> np.ndarray:
     out[:, :3] = np.clip(np.rint(rgb * 255.0), 0, 255)
     out[:, 3] = np.clip(np.rint(np.asarray(alpha, np.float32)), 0, 255)
     return out
+
+
+def random_centres(source, n: int, rng: np.random.Generator) -> np.ndarray:
+    """n touch centres (n, 2) drawn uniformly over the whole canvas."""
+    return rng.uniform((0, 0), (source.width, source.height), (int(n), 2)).astype(np.float32)
 
 
 def scatter(centres: np.ndarray, count: int, radius: float, rng: np.random.Generator
