@@ -38,6 +38,22 @@ def test_parts_deflated_on_threads_join_into_one_stream(monkeypatch):
     np.testing.assert_array_equal(np.asarray(decoded(png.encode_png(rgba))), rgba)
 
 
+def test_blocks_and_parts_make_one_stream_with_the_right_checksum(monkeypatch):
+    """Rows filtered a few at a time on 3 threads: zlib (which checks the Adler-32 combined
+    from the blocks) inflates exactly the Sub-filtered rows."""
+    monkeypatch.setattr(png, "_MIN_PART", 1000)
+    monkeypatch.setattr(png, "_BLOCK_BYTES", 1000)
+    monkeypatch.setattr("artkit.parallel.available_cores", lambda: 3)
+    rgba = np.random.default_rng(4).integers(0, 256, (101, 77, 4), dtype=np.uint8)
+    data = png.encode_png(rgba)
+    start = data.index(b"IDAT") + 4
+    end = start + int.from_bytes(data[start - 8:start - 4], "big")
+    rows = rgba.reshape(101, -1)
+    sub = np.concatenate([rows[:, :4], rows[:, 4:] - rows[:, :-4]], axis=1)
+    expected = np.concatenate([np.full((101, 1), 1, np.uint8), sub], axis=1)
+    assert zlib.decompress(data[start:end]) == expected.tobytes()
+
+
 def test_zlib_stands_in_where_isal_is_missing(monkeypatch):
     monkeypatch.setattr(png, "_deflate", zlib)
     monkeypatch.setattr(png, "_MIN_PART", 1000)
