@@ -2,8 +2,12 @@
 
 A dab drawn with skia's `drawCircle` costs about 4 µs, most of it skia setting up a new
 antialiased path fill for every call; the dabs brush lays 30 of them per touch. Here each dab
-is instead one blit of a small coverage mask through Pillow's `paste(colour, box, mask)`, a
-tight C loop, called for the whole batch from C (`itertools.starmap`), at 1.5-2 µs a dab:
+is instead a blit of a small coverage mask, the whole batch in one call of the C extension
+`artkit._discblit` (~0.3 µs a dab, nearly all of it the pixels): every mask lives in one
+byte array (the atlas), and where each dab goes, which mask and which colour are numpy
+arrays, so no Python object is made per dab. Without the extension (no C compiler at
+install) each dab is one Pillow `paste(colour, box, mask)` (~2 µs a dab, mostly the call);
+the C loop does Pillow's arithmetic, so both give the same bytes:
 
 - the masks are skia's own antialiased discs, rasterised once per process for each radius in
   steps of 1/8 px, each position within a pixel in steps of 1/8 px, and each alpha, then
@@ -25,12 +29,21 @@ and canvases with a transform or a clip (the blit writes pixels directly).
 
 from __future__ import annotations
 
+import importlib
 import itertools
 from collections import deque
+from typing import NamedTuple
 
 import numpy as np
 import skia
 from PIL import Image
+
+try:
+    # By name: the import checker sees no compiled module, and would read
+    # `from artkit import _discblit` as an import of the whole package (the app included).
+    _discblit = importlib.import_module("artkit._discblit")
+except ImportError:   # built without a C compiler: Pillow blends the same bytes, more slowly
+    _discblit = None
 
 __all__ = ["render_circles", "SUBPIXEL", "RADIUS_STEPS", "MIN_RADIUS", "MAX_RADIUS"]
 
@@ -40,8 +53,12 @@ MIN_RADIUS = 0.5     # px: smaller dabs are drawn exactly (they cost little eith
 MAX_RADIUS = 12.0    # px: bigger ones too (mostly interior; 1/8 px steps would need many masks)
 _PAD = 1             # px of clear mask around a disc, for its antialiased rim
 _MAX_MASKS = 100_000  # past this many kept masks (many alphas and radii), start afresh
-
-_masks: dict[int, object] = {}   # key (see _keys) -> Pillow core "L" image
+# Radius steps a mask may have, and how many: a mask's slot in the atlas's table (see _slots).
+_MIN_STEPS = int(np.floor(MIN_RADIUS * RADIUS_STEPS))
+_N_STEPS = int(np.ceil(MAX_RADIUS * RADIUS_STEPS)) - _MIN_STEPS + 1
+_CELLS = SUBPIXEL ** 2   # masks of one alpha and radius, one per sub-pixel offset
+_FAR = 2.0 ** 30     # px: a mask's corner farther off than this is put here (still off the
+                     # canvas, and its pixel coordinates fit the C loop's int32)
 
 
 def render_circles(sk_canvas: skia.Canvas, pixels: np.ndarray, strokes, draw_exact) -> None:
@@ -55,22 +72,21 @@ def render_circles(sk_canvas: skia.Canvas, pixels: np.ndarray, strokes, draw_exa
         return
     centres = strokes.points[:, 0, :].astype(np.float64)
     radii = strokes.width.astype(np.float64) * 0.5
-    fits = np.isfinite(centres).all(axis=1) & (radii >= MIN_RADIUS) & (radii <= MAX_RADIUS)
-    h, w = pixels.shape[:2]
-    # Pillow's RGBX image over the canvas's own memory: paste() writes the canvas directly.
-    paste = Image.frombuffer("RGBX", (w, h), pixels, "raw", "RGBX", 0, 1).im.paste
-    blits = _blits(centres[fits], radii[fits], strokes.rgba[fits])
+    # x + y is not finite when x or y isn't (inf - inf is nan): cheaper than a test per column.
+    fits = np.isfinite(centres[:, 0] + centres[:, 1]) \
+        & (radii >= MIN_RADIUS) & (radii <= MAX_RADIUS)
+    blit = _blit_pillow if _discblit is None else _blit_c
     if fits.all():
-        deque(itertools.starmap(paste, blits), maxlen=0)
+        blit(pixels, _placed(centres, radii, strokes.rgba))
         return
+    dabs = _placed(centres[fits], radii[fits], strokes.rgba[fits])
     # Runs of dabs that fit and dabs that don't, drawn in the batch's order.
-    blits = list(blits)
     edges = np.flatnonzero(np.diff(fits.astype(np.int8))) + 1
     bounds = np.concatenate([[0], edges, [n]]).tolist()
     done = 0   # blits used so far
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         if fits[lo]:
-            deque(itertools.starmap(paste, blits[done:done + hi - lo]), maxlen=0)
+            blit(pixels, dabs.part(done, done + hi - lo))
             done += hi - lo
         else:
             draw_exact(lo, hi)
@@ -90,29 +106,58 @@ def _blittable(sk_canvas: skia.Canvas, pixels: np.ndarray) -> bool:
         and tuple(sk_canvas.getDeviceClipBounds()) == (0, 0, w, h)
 
 
-def _blits(centres: np.ndarray, radii: np.ndarray, rgba: np.ndarray):
-    """(colour, box, mask) for each dab, lazily: Pillow's paste() arguments."""
+class _Dabs(NamedTuple):
+    """A batch of dabs ready to blit, one array row a dab: the mask's top-left pixel on the
+    canvas, its side, where it starts in the atlas and its slot (see _slots), and the dab's
+    colour."""
+    x0: np.ndarray       # int32
+    y0: np.ndarray       # int32
+    side: np.ndarray     # int32
+    offset: np.ndarray   # int32
+    slot: np.ndarray     # int64
+    rgb: np.ndarray      # (n, 3) uint8
+
+    def part(self, lo: int, hi: int) -> "_Dabs":
+        return _Dabs(*(column[lo:hi] for column in self))
+
+
+def _placed(centres: np.ndarray, radii: np.ndarray, rgba: np.ndarray) -> _Dabs:
+    """Each dab's nearest mask (made now if it's new) and where it goes on the canvas."""
     steps = np.rint(radii * RADIUS_STEPS).astype(np.int64)
     r = steps / RADIUS_STEPS
-    # The mask's top-left pixel and the disc's sub-pixel offset inside it.
-    corner = centres - (r + _PAD)[:, None]
-    whole = np.floor(corner)
-    frac = np.rint((corner - whole) * SUBPIXEL).astype(np.int64)
-    whole = whole.astype(np.int64) + frac // SUBPIXEL
-    frac %= SUBPIXEL
-    alpha = rgba[:, 3].astype(np.int64)
-    masks = _masks_for(_keys(alpha, steps, frac[:, 0], frac[:, 1]))
-    side = _side(steps)
-    x0, y0 = whole[:, 0], whole[:, 1]
-    boxes = zip(x0.tolist(), y0.tolist(), (x0 + side).tolist(), (y0 + side).tolist())
-    colour = rgba[:, :3].T.tolist()
+    # The mask's top-left corner to the nearest 1/SUBPIXEL px: its pixel, and the disc's
+    # sub-pixel offset inside it.
+    corner = np.clip(centres - (r + _PAD)[:, None], -_FAR, _FAR)
+    fine = np.rint(corner * SUBPIXEL).astype(np.int64)
+    whole, frac = fine // SUBPIXEL, fine % SUBPIXEL
+    slots = _slots(rgba[:, 3].astype(np.int64), steps, frac[:, 0], frac[:, 1])
+    offsets = _masks.offsets(slots)
+    corner_px = whole.T.astype(np.int32, order="C")   # rows x0 and y0, each contiguous
+    return _Dabs(corner_px[0], corner_px[1], _SIDES[steps], offsets, slots,
+                 np.ascontiguousarray(rgba[:, :3]))
+
+
+def _slots(alpha, steps, fx, fy) -> np.ndarray:
+    """Each mask's place in the atlas's table: one for every alpha, radius step and sub-pixel
+    offset (those of one alpha and radius side by side, as _rasterise draws them)."""
+    return ((alpha * _N_STEPS + (steps - _MIN_STEPS)) * SUBPIXEL + fy) * SUBPIXEL + fx
+
+
+def _blit_c(pixels: np.ndarray, dabs: _Dabs) -> None:
+    _discblit.blit(pixels, _masks.atlas, dabs.x0, dabs.y0, dabs.side, dabs.offset, dabs.rgb)
+
+
+def _blit_pillow(pixels: np.ndarray, dabs: _Dabs) -> None:
+    """One Pillow paste(colour, box, mask) per dab, called from C (`itertools.starmap`)."""
+    h, w = pixels.shape[:2]
+    # Pillow's RGBX image over the canvas's own memory: paste() writes the canvas directly.
+    paste = Image.frombuffer("RGBX", (w, h), pixels, "raw", "RGBX", 0, 1).im.paste
+    x0, y0 = dabs.x0.astype(np.int64), dabs.y0.astype(np.int64)
+    boxes = zip(x0.tolist(), y0.tolist(), (x0 + dabs.side).tolist(), (y0 + dabs.side).tolist())
+    colour = dabs.rgb.T.tolist()
     # The 4th byte is premultiplied alpha: blending it towards 255 by m is "source over".
     inks = zip(colour[0], colour[1], colour[2], itertools.repeat(255))
-    return zip(inks, boxes, masks)
-
-
-def _keys(alpha, steps, fx, fy) -> np.ndarray:
-    return ((alpha * 4096 + steps) * SUBPIXEL + fy) * SUBPIXEL + fx
+    deque(itertools.starmap(paste, zip(inks, boxes, _masks.pillow_masks(dabs))), maxlen=0)
 
 
 def _side(steps):
@@ -121,42 +166,99 @@ def _side(steps):
     return -(-2 * steps // RADIUS_STEPS) + 2 * _PAD + 1
 
 
-def _masks_for(keys: np.ndarray) -> list:
-    """One mask per key, rasterising the ones this process hasn't made yet."""
-    wanted = keys.tolist()
-    missing = set(wanted).difference(_masks)
-    if missing:
-        if len(_masks) + len(missing) > _MAX_MASKS:
-            _masks.clear()
-            missing = set(wanted)
-        _rasterise(sorted(missing))
-    return list(map(_masks.__getitem__, wanted))
+_SIDES = _side(np.arange(_MIN_STEPS + _N_STEPS, dtype=np.int32))   # int32, by radius steps
+# Offsets into the atlas are int32 (the C loop's), so _MAX_MASKS of the biggest masks must fit.
+assert _MAX_MASKS * int(_SIDES[-1]) ** 2 < 2 ** 31 - 1
 
 
-def _rasterise(keys: list[int]) -> None:
-    """Draw the discs for `keys` with skia (antialiased, the alpha in the paint, as
-    `drawCircle` draws a dab) and keep each as a mask. The discs of one alpha and radius are
-    drawn on one small alpha-only grid, each sub-pixel offset in a cell of its own at the same
-    place every time: skia's rounding depends on where a disc lies, and a mask must not depend
-    on which others were made with it (a worker process makes its own)."""
+class _MaskAtlas:
+    """Every mask this process has made, side × side bytes each, one after another in one
+    growing byte array (the C loop reads them there), and where each slot's mask starts."""
+
+    def __init__(self):
+        self.clear()
+
+    def clear(self) -> None:
+        """Forget every mask: they are made again as dabs need them."""
+        self.atlas = np.zeros(0, np.uint8)   # its first `used` bytes hold the masks
+        self.used = 0
+        self.count = 0
+        # Where each slot's mask starts, plus one (0: not made yet); made on first use.
+        self._starts: np.ndarray | None = None
+        self._images: dict[int, object] = {}   # slot -> Pillow "L" image, for the fallback
+
+    def offsets(self, slots: np.ndarray) -> np.ndarray:
+        """Where each slot's mask starts in the atlas (int32), making the new ones."""
+        starts = self._table()[slots]
+        missing = starts == 0
+        if missing.any():
+            new = np.unique(slots[missing] // _CELLS)
+            if self.count + _CELLS * len(new) > _MAX_MASKS:
+                self.clear()
+                new = np.unique(slots // _CELLS)
+            for group in new.tolist():
+                self._add(group, _rasterise(*divmod(group, _N_STEPS)))
+            starts = self._table()[slots]
+        return starts - 1
+
+    def pillow_masks(self, dabs: _Dabs) -> list:
+        """The dabs' masks as Pillow "L" images (Pillow's paste() takes those), each made
+        once."""
+        images = self._images
+        slots, first = np.unique(dabs.slot, return_index=True)
+        for slot, side, start in zip(slots.tolist(), dabs.side[first].tolist(),
+                                     dabs.offset[first].tolist()):
+            if slot not in images:
+                mask = self.atlas[start:start + side * side].tobytes()
+                images[slot] = Image.frombytes("L", (side, side), mask).im
+        return list(map(images.__getitem__, dabs.slot.tolist()))
+
+    def _table(self) -> np.ndarray:
+        if self._starts is None:
+            # np.zeros leaves pages nobody writes unmapped: only the slots in use take memory.
+            self._starts = np.zeros(256 * _N_STEPS * _CELLS, np.int32)
+        return self._starts
+
+    def _add(self, group: int, masks: np.ndarray) -> None:
+        """Keep the masks (SUBPIXEL², side, side) of one alpha and radius (see _slots)."""
+        size = masks.size
+        if self.used + size > len(self.atlas):
+            grown = np.empty(max(2 * len(self.atlas), self.used + size, 1 << 16), np.uint8)
+            grown[:self.used] = self.atlas[:self.used]
+            self.atlas = grown
+        self.atlas[self.used:self.used + size] = masks.ravel()
+        slots = slice(group * _CELLS, (group + 1) * _CELLS)
+        self._table()[slots] = self.used + 1 + size // _CELLS * np.arange(_CELLS)
+        self.used += size
+        self.count += _CELLS
+
+
+_masks = _MaskAtlas()
+
+
+def _rasterise(alpha: int, step_index: int) -> np.ndarray:
+    """The masks (SUBPIXEL², side, side) of the discs of one alpha and radius (steps
+    _MIN_STEPS + step_index), one for every sub-pixel offset (fy * SUBPIXEL + fx), drawn with
+    skia (antialiased, the alpha in the paint, as `drawCircle` draws a dab). They are drawn
+    on one small alpha-only grid, each sub-pixel offset in a cell of its own at the same place
+    every time: skia's rounding depends on where a disc lies, and a mask must not depend on
+    which others were made with it (a worker process makes its own). All of them at once,
+    though a batch may want only some: the grid costs as much as ten discs, and a painting
+    soon wants them all."""
+    steps = _MIN_STEPS + step_index
+    side = int(_side(steps))
+    grid = np.zeros((side * SUBPIXEL, side * SUBPIXEL), np.uint8)
+    surface = skia.Surface(grid, colorType=skia.kAlpha_8_ColorType,
+                           alphaType=skia.kPremul_AlphaType)
+    canvas = surface.getCanvas()
     paint = skia.Paint(AntiAlias=True)
-    groups: dict[tuple[int, int], list[tuple[int, int, int]]] = {}
-    for key in keys:
-        fx, fy = key % SUBPIXEL, key // SUBPIXEL % SUBPIXEL
-        steps, alpha = key // SUBPIXEL ** 2 % 4096, key // (SUBPIXEL ** 2 * 4096)
-        groups.setdefault((alpha, steps), []).append((key, fx, fy))
-    for (alpha, steps), members in groups.items():
-        side = int(_side(steps))
-        grid = np.zeros((side * SUBPIXEL, side * SUBPIXEL), np.uint8)
-        surface = skia.Surface(grid, colorType=skia.kAlpha_8_ColorType,
-                               alphaType=skia.kPremul_AlphaType)
-        canvas = surface.getCanvas()
-        paint.setColor((alpha << 24) | 0xFFFFFF)
-        r = steps / RADIUS_STEPS
-        for _, fx, fy in members:
-            canvas.drawCircle(fx * side + _PAD + r + fx / SUBPIXEL,
-                              fy * side + _PAD + r + fy / SUBPIXEL, r, paint)
-        del canvas, surface   # skia is done with the grid's memory
-        source = Image.frombuffer("L", grid.shape[::-1], grid, "raw", "L", 0, 1).im
-        for key, fx, fy in members:
-            _masks[key] = source.crop((fx * side, fy * side, fx * side + side, fy * side + side))
+    paint.setColor((alpha << 24) | 0xFFFFFF)
+    r = steps / RADIUS_STEPS
+    fy, fx = np.divmod(np.arange(_CELLS), SUBPIXEL)
+    xs = (fx * side + _PAD + r + fx / SUBPIXEL).tolist()
+    ys = (fy * side + _PAD + r + fy / SUBPIXEL).tolist()
+    draw = canvas.drawCircle
+    for x, y in zip(xs, ys):
+        draw(x, y, r, paint)
+    del canvas, surface   # skia is done with the grid's memory
+    return grid.reshape(SUBPIXEL, side, SUBPIXEL, side).swapaxes(1, 2).reshape(-1, side, side)
