@@ -45,7 +45,8 @@ try:
 except ImportError:   # built without a C compiler: Pillow blends the same bytes, more slowly
     _discblit = None
 
-__all__ = ["render_circles", "SUBPIXEL", "RADIUS_STEPS", "MIN_RADIUS", "MAX_RADIUS"]
+__all__ = ["render_circles", "draws_into", "SUBPIXEL", "RADIUS_STEPS", "MIN_RADIUS",
+           "MAX_RADIUS"]
 
 SUBPIXEL = 8         # positions within a pixel, per axis
 RADIUS_STEPS = 8     # radii per pixel
@@ -67,7 +68,7 @@ def render_circles(sk_canvas: skia.Canvas, pixels: np.ndarray, strokes, draw_exa
     into. `draw_exact(lo, hi)` draws dabs lo..hi one skia call each: used, in order, for the
     dabs a mask can't stand for."""
     n = len(strokes)
-    if not _blittable(sk_canvas, pixels):
+    if not draws_into(sk_canvas, pixels):
         draw_exact(0, n)
         return
     centres = strokes.points[:, 0, :].astype(np.float64)
@@ -92,9 +93,10 @@ def render_circles(sk_canvas: skia.Canvas, pixels: np.ndarray, strokes, draw_exa
             draw_exact(lo, hi)
 
 
-def _blittable(sk_canvas: skia.Canvas, pixels: np.ndarray) -> bool:
+def draws_into(sk_canvas: skia.Canvas, pixels: np.ndarray) -> bool:
     """True when a pixel of `pixels` is a device pixel of `sk_canvas`: no transform, no clip,
-    RGBA bytes in one block."""
+    RGBA bytes in one block. Then marks may be written into the array directly (these dabs,
+    and the lines of `artkit._hairs`)."""
     h, w = pixels.shape[:2]
     if pixels.dtype != np.uint8 or pixels.ndim != 3 or pixels.shape[2] != 4 \
             or not pixels.flags.c_contiguous:

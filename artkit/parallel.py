@@ -131,10 +131,10 @@ class BandRenderer:
                 self._unpooled += work
                 self.canvas.draw(strokes, scale)
                 return
-        from artkit.strokes import exact_dabs
+        from artkit.strokes import exact_marks
 
         self._drain()   # first: a worker replaced here redraws the journal, not this batch
-        entry = (strokes, float(scale), exact_dabs())
+        entry = (strokes, float(scale), exact_marks())
         self._journal.append(entry)
         for index, part in enumerate(_split(strokes, scale, self.bands)):
             if part is not None:
@@ -632,7 +632,8 @@ class _Band:
         from artkit.strokes import Strokes, render_strokes
 
         strokes = Strokes(kind, points, rgba, width)
-        render_strokes(self.sk, strokes, scale, pixels=self.pixels, exact_dabs=exact, runs=runs)
+        render_strokes(self.sk, strokes, scale, pixels=self.pixels, exact=exact, runs=runs,
+                       rows=self.rows)
 
     def abandon(self) -> None:
         """The main process is gone: unlink its shared memory, which nobody else will."""

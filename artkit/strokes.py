@@ -10,11 +10,19 @@ Rendering speed comes from doing the per-mark work in numpy (DESIGN.md §6): lin
 straight from the float32 point array with `Path.readFromMemory` on bytes in skia's path
 serialisation layout. One path per clump is also what makes the paint look smooth: lines of
 one clump don't darken where they cross, and segment joints don't blend twice.
+
+Drawing into a plain pixel array, lines skip skia altogether: the compiled `artkit._hairs`
+draws a whole batch a call, each clump as the union of its round-capped segments blended
+once, as skia fills one path. That is 4-6x faster than skia's stroked paths on the line
+brushes at 1024² (6x on flow's hairs; 2.5x on the wide strokes of a replay at 4x), within a
+level of skia's pixels on average: about what skia differs from itself when the marks move
+by 1/10 px (bench/bench_hairs.py). `use_exact_marks` asks for skia everywhere instead.
 """
 
 from __future__ import annotations
 
 import enum
+import importlib
 import struct
 from dataclasses import dataclass
 
@@ -23,8 +31,15 @@ import skia
 
 __all__ = [
     "Kind", "LINE", "POLYLINE", "CURVE", "CIRCLE", "SQUARE",
-    "Strokes", "render_strokes", "path_bytes", "use_exact_dabs", "exact_dabs", "run_starts",
+    "Strokes", "render_strokes", "path_bytes", "use_exact_marks", "exact_marks", "run_starts",
 ]
+
+try:   # the compiled line drawer (optional: without a C compiler skia draws every line)
+    # By name: the import checker sees no compiled module, and would read
+    # `from artkit import _hairs` as an import of the whole package (the app included).
+    _hairs = importlib.import_module("artkit._hairs")
+except ImportError:
+    _hairs = None
 
 
 class Kind(enum.IntEnum):
@@ -200,27 +215,35 @@ def path_bytes(points: np.ndarray, verbs: bytes) -> bytes:
 
 
 def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0, *,
-                   pixels: np.ndarray | None = None, exact_dabs: bool | None = None,
-                   runs: np.ndarray | None = None) -> None:
+                   pixels: np.ndarray | None = None, exact: bool | None = None,
+                   runs: np.ndarray | None = None, rows: tuple[int, int] | None = None) -> None:
     """Draw a batch onto a skia canvas: antialiased, translucent, round caps and joins.
 
     `scale` multiplies positions and widths (replay at k× size). Lines of one run of equal
     (group, colour, width) are one path; `runs` gives the runs' start indices (plus the end)
     instead, for a batch whose runs were cut out of a bigger one (`artkit.parallel`).
-    `pixels` is the (H, W, 4) RGBA array `sk_canvas` draws into, when it draws into one: round
-    dabs are then blitted from pre-rasterised discs (`artkit.discs`) unless `exact_dabs`
-    (None: the process default, `use_exact_dabs`) asks for one skia call each.
+    `pixels` is the (H, W, 4) RGBA array `sk_canvas` draws into, when it draws into one: lines
+    are then drawn by `artkit._hairs` and round dabs blitted from pre-rasterised discs
+    (`artkit.discs`), unless `exact` (None: the process default, `use_exact_marks`) asks for
+    skia. `rows` (y0, y1): only those rows are needed (a band of `artkit.parallel`); others
+    may be left undrawn. Their pixels are the same whatever `rows` is.
     """
     n = len(strokes)
     if n == 0:
         return
     if scale != 1.0:
         strokes = strokes.scaled(scale)
+    exact = _EXACT_MARKS if exact is None else exact
     paint = skia.Paint(AntiAlias=True)
     if strokes.kind in _LINE_KINDS:
-        _render_lines(sk_canvas, strokes, paint, runs)
-    elif strokes.kind == Kind.CIRCLE and pixels is not None and not (
-            _EXACT_DABS if exact_dabs is None else exact_dabs):
+        from artkit.discs import draws_into
+
+        if not exact and _hairs is not None and pixels is not None \
+                and draws_into(sk_canvas, pixels):
+            _draw_hairs(pixels, strokes, runs, rows)
+        else:
+            _render_lines(sk_canvas, strokes, paint, runs)
+    elif strokes.kind == Kind.CIRCLE and pixels is not None and not exact:
         from artkit.discs import render_circles
 
         render_circles(sk_canvas, pixels, strokes, _dab_drawer(sk_canvas, strokes, paint))
@@ -228,21 +251,33 @@ def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0,
         _dab_drawer(sk_canvas, strokes, paint)(0, n)
 
 
-# One skia drawCircle per round dab (the exact path) instead of the pre-rasterised discs.
-_EXACT_DABS = False
+# Every mark drawn by skia (the exact path) instead of the compiled lines and blitted discs.
+_EXACT_MARKS = False
 
 
-def use_exact_dabs(exact: bool = True) -> None:
-    """Draw every round dab with its own skia call from now on (the exact look, about 2x
-    slower than the default pre-rasterised discs, which differ from it by under a level on
-    average: `artkit.discs`)."""
-    global _EXACT_DABS
-    _EXACT_DABS = bool(exact)
+def use_exact_marks(exact: bool = True) -> None:
+    """Draw every mark with skia from now on: lines as stroked paths, round dabs one call
+    each (the exact look; lines 4-6x and dabs about 2x slower than the defaults, which
+    differ from it by under a level on average)."""
+    global _EXACT_MARKS
+    _EXACT_MARKS = bool(exact)
 
 
-def exact_dabs() -> bool:
-    """Whether round dabs are drawn one skia call each (see `use_exact_dabs`)."""
-    return _EXACT_DABS
+def exact_marks() -> bool:
+    """Whether every mark is drawn by skia (see `use_exact_marks`)."""
+    return _EXACT_MARKS
+
+
+def _draw_hairs(pixels: np.ndarray, strokes: Strokes, runs: np.ndarray | None,
+                rows: tuple[int, int] | None) -> None:
+    """Lines drawn by the compiled `artkit._hairs`, run by run, as skia would draw them
+    (CURVE marks as the same quadratic B-splines `_path_geometry` gives skia)."""
+    if runs is None:
+        runs = run_starts(strokes)
+    y0, y1 = (0, pixels.shape[0]) if rows is None else rows
+    _hairs.draw(pixels, strokes.points, strokes.rgba, strokes.width,
+                np.ascontiguousarray(runs, np.int64), strokes.kind == Kind.CURVE,
+                int(y0), int(y1))
 
 
 def _render_lines(sk_canvas: skia.Canvas, strokes: Strokes, paint: skia.Paint,

@@ -16,7 +16,7 @@ sides alternate for --rounds rounds and the medians count (the machine may be sh
 
 Then, from the same run, `artkit replay LOG --scale 4` (the flow painting at 4096²) and
 `artkit render --source gan:CKPT --walk --frames 24`, before and after: "before" is
-`--jobs 1 --exact-dabs` (one process, one skia call per dab: the serial renderer), or with
+`--jobs 1 --exact` (one process, one skia call per dab: the serial renderer), or with
 `--before-commit SHA` artkit itself as it was at that commit (its package taken from git
 into the temporary folder: the seed's renderer, Pillow's PNG writer and all); "after" is the
 defaults (one worker process per core, dabs blitted from pre-rasterised discs).
@@ -233,7 +233,7 @@ def artkit_render(folder: Path, photo: Path, brush: str, touches: int, out: str)
 
 # ---------------------------------------------------------------------------- before / after
 
-BEFORE = ["--jobs", "1", "--exact-dabs"]   # the serial renderer: one process, drawCircle
+BEFORE = ["--jobs", "1", "--exact"]   # the serial renderer: one process, drawCircle
 SERIAL = ["--jobs", "1"]                   # one process, today's dab path: the pixels to match
 AFTER: list[str] = []                      # the defaults
 _before_command = list(ARTKIT)             # artkit at --before-commit, when given
@@ -253,7 +253,7 @@ def use_commit_as_before(commit: str, folder: Path) -> str:
     code = (f"import sys; sys.path.insert(0, {str(dest)!r}); from artkit.cli import main; "
             f"sys.exit(main())")
     _before_command[:] = [sys.executable, "-c", code]
-    BEFORE.clear()   # that artkit has neither --jobs nor --exact-dabs
+    BEFORE.clear()   # that artkit has neither --jobs nor --exact
     label = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s", commit],
                            capture_output=True, text=True).stdout.strip()
     return label
@@ -323,7 +323,7 @@ def main(argv=None) -> int:
                         help="only the p5.js comparison, or only replay and walk")
     parser.add_argument("--before-commit", metavar="SHA",
                         help="time replay and walk 'before' with artkit as it was at this git "
-                             "commit (default: this artkit with --jobs 1 --exact-dabs)")
+                             "commit (default: this artkit with --jobs 1 --exact)")
     parser.add_argument("--keep", metavar="FOLDER", help="write the pictures here and keep them")
     args = parser.parse_args(argv)
 
@@ -433,7 +433,7 @@ def extras(folder: Path, rounds: int) -> None:
 
 def report(what: str, result: dict) -> None:
     ok = result["speedup"] >= EXTRAS_TARGET and result["identical"]
-    before = "--jobs 1 --exact-dabs" if BEFORE else "the older artkit"
+    before = "--jobs 1 --exact" if BEFORE else "the older artkit"
     print(f"{what}: before ({before}) {result['before']:.2f} s, after "
           f"{result['after']:.2f} s = {result['speedup']:.2f}x; pixels "
           f"{'identical to' if result['identical'] else 'DIFFERENT from'} the serial renderer "

@@ -9,25 +9,25 @@ from artkit import discs
 from artkit.brushes import make_brush
 from artkit.canvas import Canvas
 from artkit.source import SourceImage
-from artkit.strokes import CIRCLE, Strokes, use_exact_dabs
+from artkit.strokes import CIRCLE, Strokes, use_exact_marks
 
 PAPER = (248, 245, 238)
 
 
 @pytest.fixture(autouse=True)
 def default_dabs():
-    use_exact_dabs(False)
+    use_exact_marks(False)
     yield
-    use_exact_dabs(False)
+    use_exact_marks(False)
 
 
 def drawn(strokes, size=(200, 150), exact=False, transform=None) -> np.ndarray:
-    use_exact_dabs(exact)
+    use_exact_marks(exact)
     canvas = Canvas(*size, background=PAPER)
     if transform:
         transform(canvas)
     canvas.draw(strokes)
-    use_exact_dabs(False)
+    use_exact_marks(False)
     return canvas.pixels()[..., :3].astype(np.int16)
 
 

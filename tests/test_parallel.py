@@ -23,7 +23,7 @@ from artkit.canvas import Canvas
 from artkit.errors import ArtkitError
 from artkit.session import PaintSession
 from artkit.strokelog import StrokeLog
-from artkit.strokes import CIRCLE, CURVE, LINE, POLYLINE, SQUARE, Strokes, use_exact_dabs
+from artkit.strokes import CIRCLE, CURVE, LINE, POLYLINE, SQUARE, Strokes, use_exact_marks
 from artkit.timelapse import timelapse_frames
 
 SHM = Path("/dev/shm")
@@ -41,7 +41,7 @@ def no_pool_left_behind():
 def pool_for_everything(monkeypatch):
     monkeypatch.setattr(parallel, "THRESHOLD", 0)
     yield
-    use_exact_dabs(False)
+    use_exact_marks(False)
 
 
 def painted(size, brush, touches, jobs, scale=1.0, seed=3):
@@ -103,7 +103,7 @@ def edge_marks(h: int) -> list[Strokes]:
 @pytest.mark.parametrize("h, scale", [(64, 1.0), (95, 1.0), (64, 2.5)])
 @pytest.mark.parametrize("exact", [False, True])
 def test_marks_across_band_edges_are_identical(h, scale, exact):
-    use_exact_dabs(exact)
+    use_exact_marks(exact)
     batches = edge_marks(h)
     w, hh = round(128 * scale), round(h * scale)
     serial = Canvas(w, hh, background=PAPER)

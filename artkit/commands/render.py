@@ -7,6 +7,7 @@ beside it (`NAME.strokes`). `replay` re-renders a stroke log at any scale, e.g. 
 
 from __future__ import annotations
 
+import argparse
 import sys
 import time
 from pathlib import Path
@@ -93,23 +94,27 @@ def add_plan_arguments(parser) -> None:
 
 
 def add_speed_arguments(parser) -> None:
-    """--jobs and --exact-dabs: how the marks are drawn (the pixels don't depend on --jobs)."""
+    """--jobs and --exact: how the marks are drawn (the pixels don't depend on --jobs)."""
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
                         help="draw with N processes (default: one per core; 1: all in this "
                              "one); the picture is the same either way")
-    parser.add_argument("--exact-dabs", action="store_true",
-                        help="draw each round dab with its own skia call (2-3x slower; the "
-                             "default blits pre-rasterised discs, within a level on average)")
+    parser.add_argument("--exact", action="store_true",
+                        help="draw every mark with skia: lines as stroked paths, each round "
+                             "dab with its own call (2-6x slower; the defaults differ from it "
+                             "by under a level on average)")
+    # The older name, from when only dabs had a faster way.
+    parser.add_argument("--exact-dabs", dest="exact", action="store_true",
+                        help=argparse.SUPPRESS)
 
 
 def speed_choice(args) -> int | None:
     """The number of drawing processes from --jobs (None: one per core), after applying
-    --exact-dabs."""
-    from artkit.strokes import use_exact_dabs
+    --exact."""
+    from artkit.strokes import use_exact_marks
 
     if args.jobs is not None and args.jobs < 1:
         raise ArtkitError(f"--jobs must be 1 or more, not {args.jobs}.")
-    use_exact_dabs(args.exact_dabs)
+    use_exact_marks(args.exact)
     return args.jobs
 
 
