@@ -29,27 +29,29 @@ typedef struct {
 } Span;
 
 static Span
-on_canvas(Py_ssize_t width, Py_ssize_t height, int32_t side, int32_t x0, int32_t y0)
+on_canvas(Py_ssize_t width, Py_ssize_t first_row, Py_ssize_t end_row, int32_t side, int32_t x0,
+          int32_t y0)
 {
     Span s;
     s.left = x0 > 0 ? x0 : 0;
-    s.top = y0 > 0 ? y0 : 0;
+    s.top = y0 > first_row ? y0 : first_row;
     s.right = (long long)x0 + side < width ? (long long)x0 + side : width;
-    s.bottom = (long long)y0 + side < height ? (long long)y0 + side : height;
+    s.bottom = (long long)y0 + side < end_row ? (long long)y0 + side : end_row;
     return s;
 }
 
-typedef void (*DabBlender)(uint8_t *canvas, Py_ssize_t width, Py_ssize_t height,
-                           const uint8_t *mask, int32_t side, int32_t x0, int32_t y0,
-                           const uint8_t *rgb);
+/* Blends one dab into rows first_row..end_row-1 of a canvas `width` pixels wide. */
+typedef void (*DabBlender)(uint8_t *canvas, Py_ssize_t width, Py_ssize_t first_row,
+                           Py_ssize_t end_row, const uint8_t *mask, int32_t side, int32_t x0,
+                           int32_t y0, const uint8_t *rgb);
 
 /* One pixel, one byte at a time: the portable loop, and the plainest statement of the
    arithmetic. */
 static void
-blend_dab_scalar(uint8_t *canvas, Py_ssize_t width, Py_ssize_t height, const uint8_t *mask,
-                 int32_t side, int32_t x0, int32_t y0, const uint8_t *rgb)
+blend_dab_scalar(uint8_t *canvas, Py_ssize_t width, Py_ssize_t first_row, Py_ssize_t end_row,
+                 const uint8_t *mask, int32_t side, int32_t x0, int32_t y0, const uint8_t *rgb)
 {
-    Span s = on_canvas(width, height, side, x0, y0);
+    Span s = on_canvas(width, first_row, end_row, side, x0, y0);
     unsigned int r = rgb[0], g = rgb[1], b = rgb[2];
     long long x, y;
 
@@ -87,10 +89,10 @@ blend_lanes(__m128i out, __m128i a, __m128i ink)
 /* Four pixels at a time (a dab's rows are 7-27 pixels long), then the rest one by one:
    ~4x faster than the scalar loop. */
 static void
-blend_dab_sse2(uint8_t *canvas, Py_ssize_t width, Py_ssize_t height, const uint8_t *mask,
-               int32_t side, int32_t x0, int32_t y0, const uint8_t *rgb)
+blend_dab_sse2(uint8_t *canvas, Py_ssize_t width, Py_ssize_t first_row, Py_ssize_t end_row,
+               const uint8_t *mask, int32_t side, int32_t x0, int32_t y0, const uint8_t *rgb)
 {
-    Span s = on_canvas(width, height, side, x0, y0);
+    Span s = on_canvas(width, first_row, end_row, side, x0, y0);
     const __m128i zero = _mm_setzero_si128();
     const __m128i ink = _mm_setr_epi16(rgb[0], rgb[1], rgb[2], 255, rgb[0], rgb[1], rgb[2], 255);
     long long x, y, n = s.right - s.left;
@@ -203,12 +205,12 @@ blit_with(PyObject *args, DabBlender blend_dab)
     PyObject *objects[N_ARGS];
     Py_buffer views[N_ARGS];
     int got = 0, i;
-    Py_ssize_t n = 0, k;
+    Py_ssize_t n = 0, k, first_row = 0, end_row = PY_SSIZE_T_MAX;
     PyObject *result = NULL;
 
-    if (!PyArg_ParseTuple(args, "OOOOOOO:blit", &objects[CANVAS], &objects[ATLAS],
+    if (!PyArg_ParseTuple(args, "OOOOOOO|nn:blit", &objects[CANVAS], &objects[ATLAS],
                           &objects[X0], &objects[Y0], &objects[SIDE], &objects[OFFSET],
-                          &objects[RGB]))
+                          &objects[RGB], &first_row, &end_row))
         return NULL;
     for (; got < N_ARGS; got++) {
         int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
@@ -231,9 +233,14 @@ blit_with(PyObject *args, DabBlender blend_dab)
         const uint8_t *rgb = (const uint8_t *)views[RGB].buf;
         Py_ssize_t height = views[CANVAS].shape[0], width = views[CANVAS].shape[1];
 
+        /* Only rows first_row..end_row-1 (a band drawn by one thread) are written. */
+        if (first_row < 0)
+            first_row = 0;
+        if (end_row > height)
+            end_row = height;
         for (k = 0; k < n; k++)
-            blend_dab(canvas, width, height, atlas + offset[k], side[k], x0[k], y0[k],
-                      rgb + 3 * k);
+            blend_dab(canvas, width, first_row, end_row, atlas + offset[k], side[k], x0[k],
+                      y0[k], rgb + 3 * k);
     }
     Py_END_ALLOW_THREADS
 
@@ -265,14 +272,15 @@ blit_scalar(PyObject *module, PyObject *args)
 
 static PyMethodDef methods[] = {
     {"blit", blit, METH_VARARGS,
-     "blit(canvas, atlas, x0, y0, side, offset, rgb)\n--\n\n"
+     "blit(canvas, atlas, x0, y0, side, offset, rgb, first_row=0, end_row=H)\n--\n\n"
      "Blend round dabs, in order, into canvas, an (H, W, 4) uint8 RGBA premultiplied array.\n"
      "Dab k is the side[k] x side[k] coverage mask at atlas[offset[k]:] (row-major uint8)\n"
      "with its top-left pixel at (x0[k], y0[k]), clipped to the canvas, in the colour\n"
      "rgb[k]: exactly the bytes of Pillow's paste(colour + (255,), box, mask) into an RGBX\n"
-     "image. x0, y0, side and offset are int32 arrays, rgb an (n, 3) uint8 array."},
+     "image. x0, y0, side and offset are int32 arrays, rgb an (n, 3) uint8 array. Only\n"
+     "rows first_row..end_row-1 are written (a band, for threads drawing side by side)."},
     {"blit_scalar", blit_scalar, METH_VARARGS,
-     "blit_scalar(canvas, atlas, x0, y0, side, offset, rgb)\n--\n\n"
+     "blit_scalar(canvas, atlas, x0, y0, side, offset, rgb, first_row=0, end_row=H)\n--\n\n"
      "blit() one byte at a time: the loop blit() uses where there is no SSE2, here so\n"
      "the tests check it on any machine."},
     {NULL, NULL, 0, NULL}};

@@ -45,7 +45,7 @@ try:
 except ImportError:   # built without a C compiler: Pillow blends the same bytes, more slowly
     _discblit = None
 
-__all__ = ["render_circles", "draws_into", "SUBPIXEL", "RADIUS_STEPS", "MIN_RADIUS",
+__all__ = ["render_circles", "compiled_blitter", "draws_into", "SUBPIXEL", "RADIUS_STEPS", "MIN_RADIUS",
            "MAX_RADIUS"]
 
 SUBPIXEL = 8         # positions within a pixel, per axis
@@ -91,6 +91,24 @@ def render_circles(sk_canvas: skia.Canvas, pixels: np.ndarray, strokes, draw_exa
             done += hi - lo
         else:
             draw_exact(lo, hi)
+
+
+def compiled_blitter(strokes):
+    """`blit(pixels, (y0, y1))`: a batch of round dabs (at device scale) blended into rows
+    y0..y1-1 of a canvas array by the compiled loop, with every mask made now (in the calling
+    thread: the atlas is not for threads to grow); None when a dab needs skia or the loop
+    isn't built (see `artkit.strokes.compiled_drawer`)."""
+    if _discblit is None:
+        return None
+    centres = strokes.points[:, 0, :].astype(np.float64)
+    radii = strokes.width.astype(np.float64) * 0.5
+    if not (np.isfinite(centres[:, 0] + centres[:, 1]).all()
+            and radii.min() >= MIN_RADIUS and radii.max() <= MAX_RADIUS):
+        return None
+    dabs = _placed(centres, radii, strokes.rgba)
+    atlas = _masks.atlas   # this array: a later one may replace it, never change these bytes
+    return lambda pixels, rows: _discblit.blit(pixels, atlas, dabs.x0, dabs.y0, dabs.side,
+                                               dabs.offset, dabs.rgb, *rows)
 
 
 def draws_into(sk_canvas: skia.Canvas, pixels: np.ndarray) -> bool:

@@ -1,8 +1,10 @@
 """Drawing big batches of marks on every core, with the pixels one process would draw.
 
-skia-python holds the GIL while it draws, so threads can't share the work; processes can. A
-`BandRenderer` draws onto a `Canvas` with a pool of worker processes, each owning one band of
-rows:
+Marks that artkit's compiled loops draw (lines, round dabs) are drawn by threads, one band of
+rows each, on the canvas itself (`artkit.threaded`: no copies, and the loops hold no GIL).
+skia-python holds the GIL while it draws, so for what skia must draw (`--exact`, squares)
+threads can't share the work; processes can. A `BandRenderer` draws onto a `Canvas` with a
+pool of worker processes, each owning one band of rows:
 
 - when the workers start on a canvas, its pixels are copied into shared memory
   (`multiprocessing.shared_memory`) and each worker copies its band into a canvas of its own of
@@ -73,7 +75,10 @@ def renderer_for(canvas, jobs: int | None = 1):
         raise ArtkitError(f"--jobs must be 1 or more, not {jobs}.")
     if jobs == 1 or canvas.height < 2:
         return InProcess(canvas)
-    return BandRenderer(canvas, jobs)
+    from artkit.threaded import ThreadBands
+
+    # Threads for what compiled code draws (no copies, no GIL); processes for what skia does.
+    return ThreadBands(canvas, jobs, behind=BandRenderer(canvas, jobs))
 
 
 class InProcess:

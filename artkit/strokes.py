@@ -32,6 +32,7 @@ import skia
 __all__ = [
     "Kind", "LINE", "POLYLINE", "CURVE", "CIRCLE", "SQUARE",
     "Strokes", "render_strokes", "path_bytes", "use_exact_marks", "exact_marks", "run_starts",
+    "compiled_drawer",
 ]
 
 try:   # the compiled line drawer (optional: without a C compiler skia draws every line)
@@ -266,6 +267,31 @@ def use_exact_marks(exact: bool = True) -> None:
 def exact_marks() -> bool:
     """Whether every mark is drawn by skia (see `use_exact_marks`)."""
     return _EXACT_MARKS
+
+
+def compiled_drawer(strokes: Strokes, scale: float = 1.0):
+    """`draw(pixels, (y0, y1))`: this batch drawn into rows y0..y1-1 of an (H, W, 4) canvas
+    array by compiled code alone, as `render_strokes` would draw them there. Everything it
+    needs is prepared now, in the calling thread, so several threads may each draw one band
+    of rows of the same array at once (the loops hold no GIL and write only their rows).
+    None when some mark needs skia: exact marks, squares, dabs a mask can't stand for, or no
+    compiled module here."""
+    if _EXACT_MARKS or not len(strokes):
+        return None
+    if scale != 1.0:
+        strokes = strokes.scaled(scale)
+    if strokes.kind in _LINE_KINDS:
+        if _hairs is None:
+            return None
+        runs = np.ascontiguousarray(run_starts(strokes), np.int64)
+        curves = strokes.kind == Kind.CURVE
+        return lambda pixels, rows: _hairs.draw(pixels, strokes.points, strokes.rgba,
+                                                strokes.width, runs, curves, *rows)
+    if strokes.kind == Kind.CIRCLE:
+        from artkit.discs import compiled_blitter
+
+        return compiled_blitter(strokes)
+    return None
 
 
 def _draw_hairs(pixels: np.ndarray, strokes: Strokes, runs: np.ndarray | None,

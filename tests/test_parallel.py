@@ -2,7 +2,9 @@
 shared memory left behind.
 
 Every comparison is against the same painting drawn in this process (jobs=1), byte for byte.
-THRESHOLD is set to 0 so even these small canvases go through the worker processes.
+THRESHOLD is set to 0 so even these small canvases go through the worker processes, and marks
+are drawn by skia (exact) unless a test says otherwise: what compiled code draws goes to
+threads instead (artkit.threaded), with processes only for the rest.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ def no_pool_left_behind():
 @pytest.fixture(autouse=True)
 def pool_for_everything(monkeypatch):
     monkeypatch.setattr(parallel, "THRESHOLD", 0)
+    use_exact_marks(True)
     yield
     use_exact_marks(False)
 
@@ -61,14 +64,17 @@ def pixels(session) -> np.ndarray:
     ((128, 128), "squares", 120, 1.5),
     ((200, 40), "flow", 150, 0.5),       # a wide, short canvas at half size
 ])
-def test_parallel_paintings_equal_one_process_byte_for_byte(size, brush, touches, scale):
+@pytest.mark.parametrize("exact", [True, False])   # worker processes; threads (but squares)
+def test_parallel_paintings_equal_one_process_byte_for_byte(size, brush, touches, scale, exact):
+    use_exact_marks(exact)
     serial = painted(size, brush, touches, jobs=1, scale=scale)
     for jobs in (2, 3):
         session = painted(size, brush, touches, jobs=jobs, scale=scale)
         assert session.log.stroke_count() == serial.log.stroke_count()
         assert session.last_autopaint.history == serial.last_autopaint.history
         np.testing.assert_array_equal(pixels(session), pixels(serial))
-    assert len(parallel.worker_pids()) >= 3
+    if exact:
+        assert len(parallel.worker_pids()) >= 3
 
 
 def edge_marks(h: int) -> list[Strokes]:
@@ -205,7 +211,7 @@ def render_command(tmp_path, *extra, size="700x700"):
     code = ("import sys; from artkit import parallel; parallel.THRESHOLD = 0; "
             "from artkit.cli import main; sys.exit(main(sys.argv[1:]))")
     return [sys.executable, "-c", code, "render", "--brush", "dabs", "--size", size,
-            "--jobs", "2", "--quiet", "--out", str(tmp_path / "out.png"), *extra]
+            "--jobs", "2", "--exact", "--quiet", "--out", str(tmp_path / "out.png"), *extra]
 
 
 @pytest.mark.skipif(not SHM.is_dir(), reason="shared memory is not in /dev/shm here")
@@ -282,7 +288,7 @@ def test_one_job_or_one_core_draws_in_this_process(monkeypatch):
 def test_small_batches_stay_in_process_until_the_work_adds_up(monkeypatch):
     monkeypatch.setattr(parallel, "THRESHOLD", 500)
     canvas = Canvas(64, 64, background=PAPER)
-    renderer = parallel.renderer_for(canvas, 2)
+    renderer = parallel.renderer_for(canvas, 2).behind
     small = Strokes(LINE, [[[1, 1], [60, 60]]] * 100, (0, 0, 0, 50), 2.0)   # 100 segments
     for _ in range(4):
         renderer.draw(small)
@@ -321,5 +327,5 @@ def test_without_room_in_shared_memory_the_picture_is_drawn_in_process(monkeypat
     for strokes in batches:
         renderer.draw(strokes)
     renderer.finish()
-    assert renderer._memory is None
+    assert renderer.behind._memory is None
     np.testing.assert_array_equal(canvas.pixels(), serial.pixels())
