@@ -89,8 +89,11 @@ def timelapse_frames(log, frames: int = 96, scale: float = 1.0, background=None,
 def write_animation(frames, path, fps: float = 12.0, hold_last_s: float = HOLD_LAST_S) -> Path:
     """Write frames (uint8 (H, W, 3) arrays, any iterable, taken one at a time) as a looping
     animation chosen by `path`'s suffix (`artkit.video`); the last frame is held for
-    `hold_last_s`. Returns the path."""
-    return write_frames(frames, path, fps=fps, hold_last_s=hold_last_s)
+    `hold_last_s`. Returns the path.
+
+    Each frame is encoded on a helper thread while the next one is drawn, so every frame
+    must be an array of its own (such as `Canvas.rgb()`'s copy), left alone once yielded."""
+    return write_frames(frames, path, fps=fps, hold_last_s=hold_last_s, background=True)
 
 
 def timelapse(log, out, scale: float = 1.0, seconds: float = 8.0, fps: float = 12.0,

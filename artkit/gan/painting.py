@@ -29,8 +29,10 @@ generator, so the paint app can use palettes and upscaling without loading torch
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import re
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -130,30 +132,39 @@ def soft_upscale(rgb: np.ndarray, size) -> np.ndarray:
     scale = max(width / target_w, height / target_h)
     step = int(min(8, max(1, scale)))
     mid = (target_w * step, target_h * step)
-    channels = []
+    out = np.empty((height, width, 3), np.float32)
     for c in range(3):
         plane = Image.fromarray(np.ascontiguousarray(padded[..., c]), "F")
         if step > 1:
             plane = plane.resize(mid, Image.Resampling.BICUBIC)
             plane = Image.fromarray(_blur(np.asarray(plane, np.float32), SOFTNESS * step), "F")
         plane = plane.resize((width, height), Image.Resampling.BICUBIC)
-        channels.append(np.asarray(plane, np.float32))
-    return np.clip(np.stack(channels, axis=-1), 0.0, 1.0)
+        np.clip(np.asarray(plane, np.float32), 0.0, 1.0, out=out[..., c])
+    return out
 
 
 def _blur(a: np.ndarray, sigma: float) -> np.ndarray:
-    """Separable Gaussian blur of a small 2-D float array (edges repeated)."""
+    """Separable Gaussian blur of a small 2-D float array (edges repeated).
+
+    Each pass adds the weighted shifted copies one by one, starting from 0, in float32: the
+    rounding is part of the picture (a `gan:` source's hash must not change), so only the
+    temporary arrays are saved, never the order of the sums."""
     radius = max(1, int(round(3 * sigma)))
     x = np.arange(-radius, radius + 1, dtype=np.float32)
     kernel = np.exp(-0.5 * (x / sigma) ** 2)
     kernel /= kernel.sum()
+    a = np.asarray(a, np.float32)
     for axis in (0, 1):
         padded = np.pad(a, [(radius, radius) if i == axis else (0, 0) for i in range(2)],
                         mode="edge")
         n = a.shape[axis]
-        a = sum(w * (padded[k:k + n] if axis == 0 else padded[:, k:k + n])
-                for k, w in enumerate(kernel))
-    return np.ascontiguousarray(a, dtype=np.float32)
+        total = np.zeros_like(a)
+        term = np.empty_like(a)
+        for k, weight in enumerate(kernel):
+            np.multiply(padded[k:k + n] if axis == 0 else padded[:, k:k + n], weight, out=term)
+            total += term
+        a = total
+    return a
 
 
 class PreparedSource(SourceImage):
@@ -378,6 +389,34 @@ def open_source(rest: str, size=None) -> SourceImage:
 # --------------------------------------------------------------------------- walk paintings
 
 
+# Sources a walk prepares before they are needed: enough to keep the helper thread busy while
+# a frame is painted, few enough to keep memory flat (each is several copies of the canvas).
+SOURCES_AHEAD = 2
+
+
+@contextlib.contextmanager
+def _made_ahead(make, items, ahead: int = SOURCES_AHEAD):
+    """An iterator over make(item) for each of `items` in order, each made on a helper thread
+    up to `ahead` items before it is asked for (numpy and Pillow let go of the GIL while they
+    work, so another core does it). Leaving the block drops what was made and not taken."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="artkit-walk")
+    items = iter(items)
+    pending = deque(pool.submit(make, item) for item in itertools.islice(items, ahead))
+
+    def results():
+        while pending:
+            future = pending.popleft()
+            pending.extend(pool.submit(make, item) for item in itertools.islice(items, 1))
+            yield future.result()
+
+    try:
+        yield results()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
 def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), seed: int = 0,
                 legs: int | None = None, palette: str = "none", brush: str = "flow",
                 brush_params: dict | None = None, touches: int | None = None, fps: float = 12.0,
@@ -389,7 +428,9 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     moves along the walk, the brush lays `touches` more touches over the painting so far
     (default: enough to repaint about a tenth of the canvas, so the marks of a few frames show
     at once), and the canvas is captured. All of it is one painting session, drawn by `jobs`
-    processes (`artkit.parallel`; None: one per core; the frames don't depend on it)."""
+    processes (`artkit.parallel`; None: one per core; the frames don't depend on it), while
+    helper threads prepare the next sources and encode the frames already captured (the file
+    is the same as without them)."""
     from artkit.session import PAPER, PaintSession
     from artkit.timelapse import check_animation_path, write_animation
 
@@ -401,28 +442,31 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     generator, _ = load_generator_cached(checkpoint)
     images = generate(generator, walk_latents(generator, range(seed, seed + legs + 1), frames))
     width, height = (int(v) for v in size)
-    sources = (sample_source(image, (width, height), palette) for image in images)
-    session = PaintSession((width, height), next(sources), brush=brush,
-                           brush_params=brush_params, seed=seed,
-                           background=tuple(background or PAPER), source_spec="gan walk",
-                           jobs=jobs)
-    touches = touches or max(20, int(width * height / max(1.0, session.brush_size ** 2) / 10))
 
-    def painted_frames():
-        session.paint_until_covered()   # the first frame starts from a covered canvas
-        frame = session.canvas.rgb()
-        upcoming = next(sources, None)
-        for i in range(1, len(images)):
-            session.set_source(upcoming, "gan walk")
-            session.autopaint(touches)   # the worker processes (jobs > 1) draw this while
-            session.end_gesture()
-            upcoming = next(sources, None)   # the next source is prepared
+    def source_for(image):
+        return sample_source(image, (width, height), palette)
+
+    with _made_ahead(source_for, images) as sources:
+        session = PaintSession((width, height), next(sources), brush=brush,
+                               brush_params=brush_params, seed=seed,
+                               background=tuple(background or PAPER), source_spec="gan walk",
+                               jobs=jobs)
+        brush_area = max(1.0, session.brush_size ** 2)
+        touches = touches or max(20, int(width * height / brush_area / 10))
+
+        def painted_frames():
+            # While a frame is painted, helper threads prepare the next sources (_made_ahead)
+            # and encode the frames before it (write_animation).
+            session.paint_until_covered()   # the first frame starts from a covered canvas
+            yield session.canvas.rgb()
+            for i, source in enumerate(sources, start=1):
+                session.set_source(source, "gan walk")
+                session.autopaint(touches)
+                session.end_gesture()
+                if progress:
+                    progress(i, len(images))
+                yield session.canvas.rgb()
             if progress:
-                progress(i, len(images))
-            yield frame                      # and the last frame is written
-            frame = session.canvas.rgb()
-        if progress:
-            progress(len(images), len(images))
-        yield frame
+                progress(len(images), len(images))
 
-    return write_animation(painted_frames(), out, fps=fps)
+        return write_animation(painted_frames(), out, fps=fps)
