@@ -1,3 +1,3 @@
-from artkit.cli import main
+from artkit.cli import run_command
 
-raise SystemExit(main())
+run_command()

@@ -6,6 +6,7 @@ dependencies (pygame, torch) inside the command function, never at module level,
 `artkit --help` stays fast.
 """
 
+import gc
 import importlib
 import io
 import os
@@ -63,6 +64,16 @@ def main(argv=None) -> int:
         return report_unexpected(error, argv)
     finally:
         _restore_sigterm(previous)
+
+
+def run_command() -> None:
+    """The `artkit` program: `main()`, then exit with its status. What is left in memory is
+    the process's until it ends, so it is frozen out of the collector first: Python's exit then
+    has no cycles to trace through (torch's modules, when a GAN was used: ~0.2 s of every GAN
+    command). Every file is closed and every exit handler runs as usual."""
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def _run(argv: list) -> int:
