@@ -15,9 +15,9 @@ nothing here, so on a desktop add the compositor's time). For each brush at its 
   batches as fit the frame budget).
 
 Prints median and p99 frame times in ms and naive/app ratios (both measured in this run).
-With --with-pool, also the app's frame times with artkit.parallel's worker processes started
-(as `render` starts them) and without, alternating: the painter draws its strokes in its own
-process, so the two should match.
+With --with-pool, also the app's frame times with the band threads and artkit.parallel's
+worker processes started (as `render` starts them) and without, alternating: the painter draws
+its strokes in its own thread, so the two should match.
 """
 
 from __future__ import annotations
@@ -184,19 +184,23 @@ def measure(size, name, frames):
 
 
 def start_pool(size) -> None:
-    """Start artkit.parallel's workers (one per core) by drawing a big batch through them."""
+    """Start what `render` draws with on every core: the band threads (a batch of compiled
+    marks) and artkit.parallel's worker processes (the same batch drawn exactly, by skia)."""
     from artkit import parallel
     from artkit.brushes import make_brush
     from artkit.canvas import Canvas
     from artkit.source import SourceImage
+    from artkit.strokes import use_exact_marks
 
-    canvas = Canvas(*size)
-    renderer = parallel.renderer_for(canvas, max(2, parallel.available_cores()))
     strokes = make_brush("flow").autopaint(SourceImage.default(size), 500,
                                            np.random.default_rng(0))
-    renderer.draw(strokes)
-    renderer.finish()
-    renderer.close()
+    for exact in (False, True):
+        use_exact_marks(exact)
+        renderer = parallel.renderer_for(Canvas(*size), max(2, parallel.available_cores()))
+        renderer.draw(strokes)
+        renderer.finish()
+        renderer.close()
+    use_exact_marks(False)
 
 
 def pool_comparison(size, names, frames, repeats) -> None:
