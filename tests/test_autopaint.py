@@ -20,8 +20,12 @@ def gestures(log: StrokeLog) -> list:
                      for s in g.strokes) for g in log.gestures]
 
 
-def window_autopaint(session, plugins=False):
-    """Press A in a headless window and run frames until autopaint says it is finished."""
+def window_autopaint(session, plugins=False, monkeypatch=None):
+    """Press A in a headless window and run frames until autopaint says it is finished: one
+    batch a frame when `monkeypatch` is given (a small canvas might otherwise be done in one
+    frame, and the test is that the window's frame-by-frame steps paint the same)."""
+    if monkeypatch is not None:
+        monkeypatch.setattr("artkit.app.paint_app.AUTOPAINT_BUDGET_S", 0.0)
     app = PaintApp(session, fps=None, plugins=plugins)
     app.run(max_frames=1)
     a = pygame.event.Event(pygame.KEYDOWN, key=pygame.K_a, mod=0, unicode="a")
@@ -45,7 +49,7 @@ def test_render_window_and_session_paint_identical_logs(tmp_path, brush, monkeyp
     rendered = StrokeLog.load(out.with_suffix(".strokes"))
 
     in_window = PaintSession(SIZE, brush=brush, seed=5)
-    messages = window_autopaint(in_window)
+    messages = window_autopaint(in_window, monkeypatch=monkeypatch)
     headless = PaintSession(SIZE, brush=brush, seed=5)
     run = headless.paint_until_covered()
 
