@@ -49,9 +49,11 @@ def main(argv=None) -> int:
         _say(f"artkit: {error}")
         return 2
     except Terminated:
+        _stop_drawing()
         _say("artkit: stopped (terminated); what was made so far is kept.")
         return 143
     except KeyboardInterrupt:
+        _stop_drawing()
         return 130
     except MemoryError:
         _say("artkit: this computer ran out of memory; try a smaller size, scale, count or "
@@ -103,6 +105,13 @@ def report_unexpected(error: BaseException, argv=None) -> int:
         _say(f"artkit: something went wrong inside artkit ({type(error).__name__}: "
              f"{str(error)[:200]}), which is a bug in artkit, not your mistake.")
     return 1
+
+
+def _stop_drawing() -> None:
+    """Don't make a stopped render wait for the marks still queued for its drawing threads."""
+    from artkit.threaded import stop_drawing
+
+    stop_drawing()
 
 
 def _say(sentence: str) -> None:

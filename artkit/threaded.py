@@ -17,13 +17,15 @@ order. Reading the canvas waits for everything: `finish()` (`PaintSession.canvas
 from __future__ import annotations
 
 import collections
+import weakref
 
-__all__ = ["ThreadBands", "MAX_PENDING_BYTES"]
+__all__ = ["ThreadBands", "MAX_PENDING_BYTES", "stop_drawing"]
 
 # Bytes of batches the bands may have queued before `draw` waits for the oldest to be drawn.
 MAX_PENDING_BYTES = 64 * 2**20
 
 _threads: list = []   # one ThreadPoolExecutor per band, kept for the life of the process
+_renderers: weakref.WeakSet = weakref.WeakSet()   # every ThreadBands with work pending
 
 
 class ThreadBands:
@@ -40,6 +42,7 @@ class ThreadBands:
         self.behind = behind
         self._pending: collections.deque = collections.deque()   # (futures, bytes) per batch
         self._pending_bytes = 0
+        _renderers.add(self)
 
     def draw(self, strokes, scale: float = 1.0) -> None:
         """Start drawing a batch and return: by the bands' threads when compiled code can draw
@@ -76,6 +79,15 @@ class ThreadBands:
         finally:
             self.behind.close()
 
+    def drop_pending(self) -> None:
+        """Forget the batches no band has started (a run that was stopped: nobody will read
+        the canvas), so stopping doesn't wait for them to be drawn."""
+        for futures, _ in self._pending:
+            for future in futures:
+                future.cancel()
+        self._pending.clear()
+        self._pending_bytes = 0
+
     def _wait(self) -> None:
         while self._pending:
             self._wait_oldest()
@@ -97,3 +109,10 @@ def _band_threads(count: int) -> list:
     while len(_threads) < count:
         _threads.append(ThreadPoolExecutor(1, thread_name_prefix=f"artkit-band{len(_threads)}"))
     return _threads[:count]
+
+
+def stop_drawing() -> None:
+    """Ctrl+C or SIGTERM: drop the batches queued for the bands, everywhere, so the program
+    ends after the batches being drawn now (a few ms) rather than after all of them."""
+    for renderer in list(_renderers):
+        renderer.drop_pending()

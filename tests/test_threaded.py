@@ -3,6 +3,8 @@ processes for what compiled code draws, errors that surface, and memory that sta
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 import pytest
 
@@ -100,3 +102,50 @@ def test_batches_skia_draws_wait_for_the_bands_and_keep_their_order():
     renderer.finish()
     np.testing.assert_array_equal(canvas.pixels(), serial.pixels())
     renderer.close()
+
+
+def test_stopping_drops_the_batches_no_band_has_started(monkeypatch):
+    """Ctrl+C (cli calls stop_drawing): the batch being drawn finishes, the queued ones are
+    never drawn, so the program ends at once instead of after all of them."""
+    started, release, drawn = threading.Event(), threading.Event(), []
+
+    def slow(strokes, scale=1.0):
+        def draw(pixels, rows):
+            started.set()
+            release.wait(5)
+            drawn.append(rows)
+        return draw
+
+    monkeypatch.setattr("artkit.strokes.compiled_drawer", slow)
+    renderer = parallel.renderer_for(Canvas(40, 40, background=PAPER), 2)
+    for seed in range(4):
+        renderer.draw(dab_batch(seed, 10))
+    assert started.wait(5)
+    threaded.stop_drawing()
+    release.set()
+    renderer.finish()
+    assert len(drawn) <= 2   # at most the first batch, in each of the two bands
+    renderer.close()
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_replay_on_threads_ends_with_nothing_written(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    session = PaintSession((400, 300), brush="flow", seed=2)
+    session.paint_until_covered(3000)
+    session.save_as(tmp_path / "p.png")
+    out = tmp_path / "big.png"
+    process = subprocess.Popen([sys.executable, "-m", "artkit", "replay",
+                                str(tmp_path / "p.strokes"), "--scale", "8", "--jobs", "2",
+                                "--quiet", "--out", str(out)],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.0)   # imports done, the bands drawing
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=30)
+    assert process.returncode in (130, 0)   # 0: a fast machine finished first
+    assert "Traceback" not in err
+    assert out.exists() == (process.returncode == 0)
