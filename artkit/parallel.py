@@ -42,8 +42,8 @@ import numpy as np
 
 from artkit.errors import ArtkitError
 
-__all__ = ["available_cores", "renderer_for", "BandRenderer", "InProcess", "THRESHOLD",
-           "SHM_PREFIX", "worker_pids", "shutdown"]
+__all__ = ["available_cores", "check_jobs", "renderer_for", "BandRenderer", "InProcess",
+           "THRESHOLD", "MAX_JOBS", "SHM_PREFIX", "worker_pids", "shutdown"]
 
 # Work (segments; a dab counts as DAB_WORK) drawn since the canvas was last read from which
 # the pool beats drawing in-process. Starting the workers on a canvas and fetching it back
@@ -54,6 +54,8 @@ THRESHOLD = 2_000
 DAB_WORK = 2   # a dab costs about two line segments to draw (bench_parallel.py prints it)
 # Bytes of batches a worker may have queued before the main process waits for it to catch up.
 MAX_QUEUED_BYTES = 64 * 2**20
+# The most threads or processes one canvas is drawn with: past the cores, more only cost.
+MAX_JOBS = 64
 # Replacements for dead workers one renderer tries before it gives up with one sentence.
 MAX_RESTARTS = 3
 _PAD_PX = 2.0   # antialiasing reaches this far beyond a mark's half-width, with room to spare
@@ -67,12 +69,22 @@ def available_cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+def check_jobs(jobs: int) -> int:
+    """`jobs`, or the one-sentence ArtkitError for a number of drawing threads or processes
+    that can't be (under 1, over MAX_JOBS)."""
+    jobs = int(jobs)
+    if jobs < 1:
+        raise ArtkitError(f"--jobs must be 1 or more, not {jobs}.")
+    if jobs > MAX_JOBS:
+        raise ArtkitError(f"--jobs must be at most {MAX_JOBS}, not {jobs} (this computer has "
+                          f"{available_cores()} cores; leave --jobs out to use them all).")
+    return jobs
+
+
 def renderer_for(canvas, jobs: int | None = 1):
     """What draws batches onto `canvas`: `jobs` worker processes (None: one per core), or
     the canvas itself when that is 1 (or the machine has one core)."""
-    jobs = available_cores() if jobs is None else int(jobs)
-    if jobs < 1:
-        raise ArtkitError(f"--jobs must be 1 or more, not {jobs}.")
+    jobs = available_cores() if jobs is None else check_jobs(jobs)
     if jobs == 1 or canvas.height < 2:
         return InProcess(canvas)
     from artkit.threaded import ThreadBands

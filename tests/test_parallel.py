@@ -275,6 +275,10 @@ def test_jobs_must_be_a_positive_number(tmp_path, capsys):
     assert capsys.readouterr().err.strip() == "artkit: --jobs must be 1 or more, not 0."
     with pytest.raises(ArtkitError, match="--jobs must be 1 or more"):
         parallel.renderer_for(Canvas(8, 8), 0)
+    assert main(["render", "--jobs", "65", "--out", str(tmp_path / "x.png")]) == 2
+    message = capsys.readouterr().err.strip()
+    assert message.startswith("artkit: --jobs must be at most 64, not 65 (this computer has")
+    assert message.count(".") == 1 and not (tmp_path / "x.png").exists()
 
 
 def test_one_job_or_one_core_draws_in_this_process(monkeypatch):

@@ -112,8 +112,10 @@ def speed_choice(args) -> int | None:
     --exact."""
     from artkit.strokes import use_exact_marks
 
-    if args.jobs is not None and args.jobs < 1:
-        raise ArtkitError(f"--jobs must be 1 or more, not {args.jobs}.")
+    if args.jobs is not None:
+        from artkit.parallel import check_jobs
+
+        check_jobs(args.jobs)
     use_exact_marks(args.exact)
     return args.jobs
 
