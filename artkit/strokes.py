@@ -239,7 +239,7 @@ def render_strokes(sk_canvas: skia.Canvas, strokes: Strokes, scale: float = 1.0,
     if strokes.kind in _LINE_KINDS:
         from artkit.discs import draws_into
 
-        if not exact and _hairs is not None and pixels is not None \
+        if not exact and _hairs_can_draw(strokes) and pixels is not None \
                 and draws_into(sk_canvas, pixels):
             _draw_hairs(pixels, strokes, runs, rows)
         else:
@@ -281,7 +281,7 @@ def compiled_drawer(strokes: Strokes, scale: float = 1.0):
     if scale != 1.0:
         strokes = strokes.scaled(scale)
     if strokes.kind in _LINE_KINDS:
-        if _hairs is None:
+        if not _hairs_can_draw(strokes):
             return None
         runs = np.ascontiguousarray(run_starts(strokes), np.int64)
         curves = strokes.kind == Kind.CURVE
@@ -292,6 +292,19 @@ def compiled_drawer(strokes: Strokes, scale: float = 1.0):
 
         return compiled_blitter(strokes)
     return None
+
+
+# Device px: lines wider than this go to skia. The compiled loop works per segment over its
+# box of pixels, which grows with the width squared, while skia fills the union's outline:
+# they cost the same at about 24-64 px (measured on flow clumps at scales 1-16), and a clump at
+# the biggest size and weight replayed at --scale 8 (13,000 px) took 6.7x longer than skia.
+HAIRS_MAX_WIDTH = 32.0
+
+
+def _hairs_can_draw(strokes: Strokes) -> bool:
+    """Whether the compiled loop draws these lines (at device scale): it is built here and
+    none is wider than HAIRS_MAX_WIDTH. A whole batch goes one way, so its order is kept."""
+    return _hairs is not None and float(strokes.width.max()) <= HAIRS_MAX_WIDTH
 
 
 def _draw_hairs(pixels: np.ndarray, strokes: Strokes, runs: np.ndarray | None,

@@ -271,3 +271,17 @@ def test_the_old_flag_is_not_in_the_help(command, capsys):
         build_parser().parse_args([command, "--help"])
     help_text = capsys.readouterr().out
     assert "--exact " in help_text and "--exact-dabs" not in help_text
+
+
+def test_lines_wider_than_the_loop_pays_for_go_to_skia():
+    """A batch with a line wider than HAIRS_MAX_WIDTH device px is drawn by skia, all of it
+    (a clump 13,000 px wide took the loop 6.7x longer); narrower ones by the loop."""
+    wide = Strokes(POLYLINE, [[[10, 10], [50, 40], [90, 20]], [[5, 60], [95, 70], [40, 90]]],
+                   [(200, 30, 30, 90), (30, 30, 200, 120)], [3.0, 40.0], [0, 1])
+    assert strokes_module.compiled_drawer(wide) is None
+    skia_drawn, default = Canvas(100, 100), Canvas(100, 100)
+    strokes_module.render_strokes(skia_drawn.sk, wide, pixels=skia_drawn.pixels(), exact=True)
+    default.draw(wide)
+    assert np.array_equal(default.pixels(), skia_drawn.pixels())
+    narrow = Strokes(POLYLINE, wide.points, wide.rgba, [3.0, 20.0], [0, 1])
+    assert strokes_module.compiled_drawer(narrow) is not None
