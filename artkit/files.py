@@ -4,15 +4,19 @@ Every file artkit writes (pictures, stroke logs, time-lapses, checkpoints, sessi
 goes through `atomic_write`: the bytes go to a temporary file in the same folder, are flushed
 to the disk (fsync), and only then renamed over the target. A crash, a `kill -9` or a full
 disk at any moment leaves either the old file or the new one, never a truncated mix, and
-never a stray temporary file once the writer has had the chance to clean up.
+never a stray temporary file once the writer has had the chance to clean up. One left by a
+writer that had no chance (`kill -9`, a power cut) names that writer's process; the next save
+into the folder removes it once that process has gone and the file is STALE_TEMP_S old.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import stat
 import tempfile
+import time
 from pathlib import Path
 
 from artkit.errors import ArtkitError
@@ -20,8 +24,14 @@ from artkit.errors import ArtkitError
 __all__ = ["atomic_write", "save_error", "check_writable", "check_regular_file", "fsync_folder",
            "check_writable_folder", "missing_folder"]
 
-# Temporary files start with this, so a stray one (power cut mid-write) is recognisable.
+# Temporary files start with this, then the writing process's id and a dash, so a stray one
+# (power cut mid-write) is recognisable, and whose it was.
 TEMP_PREFIX = ".artkit-tmp-"
+# A stray temporary file is removed when its process has gone and it is at least this old
+# (a process on another computer sharing the folder may look gone from here).
+STALE_TEMP_S = 600
+_STRAY = re.compile(re.escape(TEMP_PREFIX) + r"(\d+)-")
+_swept: set[str] = set()   # folders this process has already cleared of stray files
 
 
 @contextlib.contextmanager
@@ -31,8 +41,10 @@ def atomic_write(path, mode: str = "wb"):
     An OSError (a full disk, a folder that vanished) becomes an ArtkitError naming `path`; any
     error removes the temporary file and leaves an existing `path` untouched."""
     path = Path(path)
+    _sweep_strays(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=path.suffix, dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=path.suffix,
+                                   dir=path.parent)
     except OSError as error:
         raise save_error(path, error) from None
     try:
@@ -49,6 +61,39 @@ def atomic_write(path, mode: str = "wb"):
             raise save_error(path, error) from None
         raise
     fsync_folder(path.parent)
+
+
+def _sweep_strays(folder: Path) -> None:
+    """Remove the temporary files in `folder` that writers killed mid-save left behind: their
+    process has gone and they are STALE_TEMP_S old. Once per folder per process, best effort
+    (POSIX only: elsewhere there is no harmless way to ask whether a process lives)."""
+    key = os.path.abspath(folder)
+    if os.name != "posix" or key in _swept:
+        return
+    _swept.add(key)
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        match = _STRAY.match(entry.name)
+        if match is None or _process_alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file(follow_symlinks=False) and \
+                    now - entry.stat(follow_symlinks=False).st_mtime >= STALE_TEMP_S:
+                os.unlink(entry.path)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)   # signal 0: nothing is sent, only whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:   # it exists but isn't ours (PermissionError), or we can't tell
+        return True
+    return True
 
 
 def fsync_folder(folder) -> None:

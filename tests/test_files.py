@@ -141,3 +141,31 @@ def test_kill_9_in_the_middle_of_saves_never_leaves_a_broken_picture(tmp_path):
         seen.add(pixels.tobytes())
         proc.stdout.close()
     assert 1 <= len(seen) <= 2   # always one of the two whole pictures
+
+
+def test_a_stray_left_by_a_killed_writer_goes_with_the_next_save(tmp_path, monkeypatch):
+    """A temporary file names its writer's process. The next save into the folder removes
+    the ones whose process has gone once they are STALE_TEMP_S old, and keeps a live
+    process's (a save in progress), a fresh one and any file not artkit's."""
+    if os.name != "posix":
+        pytest.skip("only POSIX can ask harmlessly whether a process lives")
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    old = time.time() - files.STALE_TEMP_S - 5
+    names = {"dead-old": f"{files.TEMP_PREFIX}{gone.pid}-abc.png",
+             "dead-new": f"{files.TEMP_PREFIX}{gone.pid}-def.png",
+             "alive-old": f"{files.TEMP_PREFIX}{os.getppid()}-ghi.png",
+             "unnamed": f"{files.TEMP_PREFIX}xyz.png", "mine": "notes.txt"}
+    for key, name in names.items():
+        (tmp_path / name).write_bytes(b"x")
+        if key != "dead-new":
+            os.utime(tmp_path / name, (old, old))
+    monkeypatch.setattr(files, "_swept", set())
+    with files.atomic_write(tmp_path / "p.png") as f:
+        f.write(b"picture")
+    left = {p.name for p in tmp_path.iterdir()}
+    assert names["dead-old"] not in left
+    assert {names[k] for k in ("dead-new", "alive-old", "unnamed", "mine")} <= left
+    assert (tmp_path / "p.png").read_bytes() == b"picture"
+    assert sorted(strays(tmp_path)) == sorted(names[k] for k in ("dead-new", "alive-old",
+                                                                 "unnamed"))
