@@ -157,6 +157,7 @@ class PaintSession:
         except ArtkitError:   # parameters this artkit doesn't know: the brush's defaults
             session = cls(log.size, source, **settings)
         session._restore_brush_sizes(meta.get("brush_sizes"))
+        session._restore_plan(meta.get("plan"), meta.get("detail"))
         session.replay_all(snapshots=undo)   # undo=False: a one-off picture (`replay`)
         return session, notice
 
@@ -226,6 +227,18 @@ class PaintSession:
     def brush_size(self, px: float) -> None:
         self.brush.size = clamp_size(px)
 
+    def _restore_plan(self, plan, detail) -> None:
+        """The plan a log's meta names (from `set_plan`), when it is one this artkit knows
+        with sound details; else the session keeps the uniform plan."""
+        if plan not in PLANS:
+            return
+        passes, finest = detail if isinstance(detail, list) and len(detail) == 2 else (None, None)
+        if not (passes is None or (isinstance(passes, int) and passes >= 1)):
+            passes = None
+        if not (finest is None or (isinstance(finest, (int, float)) and finest > 0)):
+            finest = None
+        self.set_plan(plan, passes, finest)
+
     def _restore_brush_sizes(self, sizes) -> None:
         """Give each brush the size it last painted with (from the log's meta), without
         selecting it: unknown names and non-numbers are skipped."""
@@ -292,6 +305,9 @@ class PaintSession:
             raise ArtkitError(f"The painting plan must be {' or '.join(PLANS)}, not {plan!r}.")
         self.plan = plan
         self.detail = (passes, finest)
+        # Kept in the log, so `paint --resume` goes on with the plan the painting was made with.
+        if self.log.meta.get("plan") != plan or self.log.meta.get("detail") != [passes, finest]:
+            self.log.update_meta(plan=plan, detail=[passes, finest])
 
     def start_autopaint(self, touches: int | None = None):
         """Begin painting until covered (or exactly `touches`) with the session's plan: call

@@ -228,6 +228,25 @@ def test_the_command_line_checks_the_plan(tmp_path, capsys):
         PaintSession(SIZE).set_plan("spiral")
 
 
+def test_a_resumed_painting_keeps_its_plan(tmp_path):
+    """The plan and its detail go into the log (and the journal as they change), so `paint
+    --resume` goes on painting the way the painting was made; meta it can't trust is ignored."""
+    session = PaintSession(SIZE, brush="flow", seed=1)
+    session.set_plan("layered", 3, 4.0)
+    session.paint_until_covered(40)
+    session.journal_to(tmp_path / "j.strokes")
+    session.set_plan("layered", 2, None)   # L in the window, or another --detail
+    back, _ = PaintSession.resume(tmp_path / "j.strokes")
+    assert (back.plan, back.detail) == ("layered", (2, None))
+    log = StrokeLog.load(tmp_path / "j.strokes")
+    for plan, detail, expected in [("spiral", [3, 4.0], ("uniform", (None, None))),
+                                   ("layered", [0, -1], ("layered", (None, None))),
+                                   ("layered", "3/4", ("layered", (None, None)))]:
+        log.meta.update(plan=plan, detail=detail)
+        again, _ = PaintSession.from_log(log)
+        assert (again.plan, again.detail) == expected
+
+
 # -- the window -------------------------------------------------------------------------------
 
 def press(app, key, char=""):

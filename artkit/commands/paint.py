@@ -118,7 +118,8 @@ def run_paint(args) -> int:
             session = PaintSession(size, source, brush=args.brush, seed=args.seed,
                                    source_spec=spec)
             lock = store.create()
-        session.set_plan(*plan)
+        if plan is not None or resume_id is None:   # a resumed painting keeps its own plan
+            session.set_plan(*(plan or ("uniform",)))
         try:
             session.journal_to(lock.journal)
         except BaseException:

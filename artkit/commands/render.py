@@ -83,10 +83,10 @@ def register(subparsers) -> None:
 
 def add_plan_arguments(parser) -> None:
     """--plan and --detail: how autopaint paints (shared with `artkit paint`)."""
-    parser.add_argument("--plan", choices=("uniform", "layered"), default="uniform",
-                        help="uniform: touches anywhere until covered (the default); layered: "
-                             "coarse to fine, only where the painting still differs from the "
-                             "picture")
+    parser.add_argument("--plan", choices=("uniform", "layered"), default=None,
+                        help="uniform: touches anywhere until covered (the default; a resumed "
+                             "painting keeps its own); layered: coarse to fine, only where "
+                             "the painting still differs from the picture")
     parser.add_argument("--detail", default=None, metavar="LAYERS[/PX]",
                         help="with --plan layered: how many layers, and optionally the finest "
                              "brush size in px, e.g. 4 or 4/3 (default 5 layers, down to the "
@@ -96,8 +96,8 @@ def add_plan_arguments(parser) -> None:
 def add_speed_arguments(parser) -> None:
     """--jobs and --exact: how the marks are drawn (the pixels don't depend on --jobs)."""
     parser.add_argument("--jobs", type=int, default=None, metavar="N",
-                        help="draw with N processes (default: one per core; 1: all in this "
-                             "one); the picture is the same either way")
+                        help="draw with N threads (processes for --exact; default: one per "
+                             "core; 1: all in one); the picture is the same either way")
     parser.add_argument("--exact", action="store_true",
                         help="draw every mark with skia: lines as stroked paths, each round "
                              "dab with its own call (2-6x slower; the defaults differ from it "
@@ -120,10 +120,13 @@ def speed_choice(args) -> int | None:
     return args.jobs
 
 
-def plan_choice(args) -> tuple[str, int | None, float | None]:
-    """(plan, layers, finest px) from --plan and --detail."""
+def plan_choice(args) -> tuple[str, int | None, float | None] | None:
+    """(plan, layers, finest px) from --plan and --detail; None when neither was given (the
+    uniform plan, or a resumed painting's own)."""
     from artkit.layered import parse_detail
 
+    if args.plan is None and args.detail is None:
+        return None
     if args.detail is None:
         return args.plan, None, None
     if args.plan != "layered":
@@ -235,7 +238,7 @@ def run_render(args) -> int:
     session = PaintSession(size, source, brush=brush.name, brush_params=params, seed=args.seed,
                            background=background, source_spec=str(args.source), scale=scale,
                            jobs=jobs)
-    session.set_plan(*plan)
+    session.set_plan(*(plan or ("uniform",)))
     run = session.paint_until_covered(args.strokes)
     seconds = time.perf_counter() - started
     session.save_as(out)
