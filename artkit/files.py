@@ -21,7 +21,7 @@ from pathlib import Path
 
 from artkit.errors import ArtkitError
 
-__all__ = ["atomic_write", "save_error", "check_writable", "check_regular_file", "fsync_folder",
+__all__ = ["atomic_write", "BackgroundSync", "save_error", "check_writable", "check_regular_file", "fsync_folder",
            "check_writable_folder", "missing_folder"]
 
 # Temporary files start with this, then the writing process's id and a dash, so a stray one
@@ -94,6 +94,45 @@ def _process_alive(pid: int) -> bool:
     except OSError:   # it exists but isn't ours (PermissionError), or we can't tell
         return True
     return True
+
+
+class BackgroundSync:
+    """Flushes a file to the disk (fsync) soon after each `request()`, on a thread of its own,
+    so an append-only file (a session's journal) survives a power cut up to its last record or
+    two while the writer (the painter's frame) never waits for the disk. Requests that arrive
+    while a flush runs are served by one more flush. `close()` stops the thread after a last
+    flush; call it before closing the file."""
+
+    def __init__(self, fd: int):
+        import threading
+
+        self._fd = fd
+        self._wanted = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, daemon=True, name="artkit-fsync")
+        self._thread.start()
+
+    def request(self) -> None:
+        self._wanted.set()
+
+    def close(self) -> None:
+        if not self._thread.is_alive():
+            return
+        self._stopping = True
+        self._wanted.set()
+        self._thread.join()
+        with contextlib.suppress(OSError):
+            os.fsync(self._fd)
+
+    def _run(self) -> None:
+        while True:
+            self._wanted.wait()
+            self._wanted.clear()
+            if self._stopping:
+                return
+            # A disk error here also fails the next write, which says so; nothing to add.
+            with contextlib.suppress(OSError):
+                os.fsync(self._fd)
 
 
 def fsync_folder(folder) -> None:

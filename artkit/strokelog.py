@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from artkit.errors import ArtkitError
-from artkit.files import atomic_write, check_regular_file
+from artkit.files import BackgroundSync, atomic_write, check_regular_file
 from artkit.strokes import Kind, Strokes
 
 __all__ = ["Gesture", "StrokeLog", "Damage", "FORMAT_VERSION"]
@@ -64,6 +64,7 @@ class StrokeLog:
         self._undone: list[Gesture] = []
         self._open: Gesture | None = None
         self._journal = None
+        self._journal_sync: BackgroundSync | None = None
         self._journal_path: Path | None = None
         # Why journalling stopped (a sentence), when a write failed; None while all is well.
         self.journal_error: str | None = None
@@ -219,8 +220,9 @@ class StrokeLog:
     # -- journal ----------------------------------------------------------------------------
     def journal_to(self, path) -> Path:
         """From now on, write every finished gesture, undo, redo and clear to `path` as it
-        happens (append-only records, flushed each time), so a killed process loses at most
-        the gesture in progress. The file starts with the current state and loads with
+        happens (append-only records, flushed each time and synced to the disk by a thread
+        soon after), so a killed process loses at most the gesture in progress, and a power
+        cut little more. The file starts with the current state and loads with
         `StrokeLog.load`."""
         self.close()
         path = Path(path)
@@ -230,6 +232,7 @@ class StrokeLog:
         except OSError as error:
             raise ArtkitError(f"Can't write the journal '{path}': "
                               f"{error.strerror or error}.") from None
+        self._journal_sync = BackgroundSync(self._journal.fileno())
         self._journal_path = path
         self.journal_error = None
         return path
@@ -239,7 +242,8 @@ class StrokeLog:
             return
         try:
             self._journal.write(record)
-            self._journal.flush()
+            self._journal.flush()   # a killed process loses nothing written so far
+            self._journal_sync.request()   # and a power cut very little, soon after
         except OSError as error:
             # The painting itself is intact in memory: stop journalling rather than crash,
             # and say so (journal_error) so the app can ask the painter to save.
@@ -251,11 +255,13 @@ class StrokeLog:
     def close(self) -> None:
         """Stop journalling (the journal file stays, complete)."""
         if self._journal is not None:
+            self._journal_sync.close()
             try:
                 self._journal.close()
             except OSError:
                 pass
         self._journal = None
+        self._journal_sync = None
         self._journal_path = None
 
     def __del__(self):

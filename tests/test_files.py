@@ -169,3 +169,35 @@ def test_a_stray_left_by_a_killed_writer_goes_with_the_next_save(tmp_path, monke
     assert (tmp_path / "p.png").read_bytes() == b"picture"
     assert sorted(strays(tmp_path)) == sorted(names[k] for k in ("dead-new", "alive-old",
                                                                  "unnamed"))
+
+
+def test_a_journal_reaches_the_disk_soon_after_each_gesture_without_the_painter_waiting(
+        tmp_path, monkeypatch):
+    """Each journal record is fsynced by a thread of its own (a power cut loses little); the
+    gesture's own call never waits for the disk; closing syncs once more and stops it."""
+    import threading
+
+    from artkit.strokelog import StrokeLog
+    from artkit.strokes import CIRCLE, Strokes
+
+    synced, disk = threading.Event(), threading.Event()
+    calls = []
+
+    def slow_fsync(fd):
+        disk.wait(5)   # a slow disk: only released below
+        calls.append(fd)
+        synced.set()
+
+    log = StrokeLog((50, 40))
+    log.journal_to(tmp_path / "j.strokes")
+    monkeypatch.setattr(files.os, "fsync", slow_fsync)
+    log.begin_gesture()
+    log.add(Strokes(CIRCLE, [[10, 10]], (1, 2, 3, 200), 4.0))
+    log.end_gesture()            # returns although the disk hasn't answered
+    assert not calls
+    disk.set()
+    assert synced.wait(5) and calls
+    thread = log._journal_sync._thread
+    log.close()
+    assert not thread.is_alive() and len(calls) >= 2   # the last sync on closing
+    assert len(StrokeLog.load(tmp_path / "j.strokes").gestures) == 1
