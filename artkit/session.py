@@ -56,8 +56,8 @@ class PaintSession:
     log: an existing StrokeLog to continue (see `resume`); brush_params: the starting
     brush's parameters (`make_brush`'s); scale: the canvas is this many times the painting's
     size (a print-size render), while marks and the log stay in painting pixels; jobs: draw
-    big batches with this many worker processes (`artkit.parallel`; None: one per core, 1:
-    all in this process, as the window does).
+    big batches on this many threads (worker processes for skia's marks: `artkit.parallel`;
+    None: one per core, 1: all in this thread, as the window does).
     """
 
     FINE = 8
@@ -111,9 +111,9 @@ class PaintSession:
     # -- resuming ------------------------------------------------------------------------------
     @property
     def canvas(self) -> Canvas:
-        """The picture, with every mark drawn so far on it: batches the worker processes
-        are drawing are waited for first, so the pixels are what one process would have
-        drawn, and may be read or changed."""
+        """The picture, with every mark drawn so far on it: batches the drawing threads or
+        worker processes are drawing are waited for first, so the pixels are what one thread
+        would have drawn, and may be read or changed."""
         self._renderer.finish()
         return self._canvas
 
@@ -173,7 +173,7 @@ class PaintSession:
     def replay_all(self, snapshots: bool = True) -> None:
         """Redraw the whole painting from its log, taking snapshots for undo along the way
         (unless `snapshots` is False: each is a copy of the canvas, and a pause for the
-        worker processes)."""
+        drawing threads)."""
         self.canvas.background(*self.background)
         self._mark_dirty()
         self._snapshots.clear()

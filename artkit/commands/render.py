@@ -108,8 +108,8 @@ def add_speed_arguments(parser) -> None:
 
 
 def speed_choice(args) -> int | None:
-    """The number of drawing processes from --jobs (None: one per core), after applying
-    --exact."""
+    """The number of drawing threads (processes for --exact) from --jobs (None: one per
+    core), after applying --exact."""
     from artkit.strokes import use_exact_marks
 
     if args.jobs is not None:

@@ -427,8 +427,8 @@ def render_walk(checkpoint: str, out, *, frames: int = 120, size=(512, 384), see
     frames). The first frame's source is painted until covered; then for each frame the source
     moves along the walk, the brush lays `touches` more touches over the painting so far
     (default: enough to repaint about a tenth of the canvas, so the marks of a few frames show
-    at once), and the canvas is captured. All of it is one painting session, drawn by `jobs`
-    processes (`artkit.parallel`; None: one per core; the frames don't depend on it), while
+    at once), and the canvas is captured. All of it is one painting session, drawn on `jobs`
+    threads (`artkit.parallel`; None: one per core; the frames don't depend on it), while
     helper threads prepare the next sources and encode the frames already captured (the file
     is the same as without them)."""
     from artkit.session import PAPER, PaintSession
