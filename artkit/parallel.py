@@ -41,6 +41,7 @@ import weakref
 import numpy as np
 
 from artkit.errors import ArtkitError
+from artkit.threaded import ThreadBands, bands_of_rows
 
 __all__ = ["available_cores", "check_jobs", "renderer_for", "BandRenderer", "InProcess",
            "THRESHOLD", "MAX_JOBS", "SHM_PREFIX", "worker_pids", "shutdown"]
@@ -87,8 +88,6 @@ def renderer_for(canvas, jobs: int | None = 1):
     jobs = available_cores() if jobs is None else check_jobs(jobs)
     if jobs == 1 or canvas.height < 2:
         return InProcess(canvas)
-    from artkit.threaded import ThreadBands
-
     # Threads for what compiled code draws (no copies, no GIL); processes for what skia does.
     return ThreadBands(canvas, jobs, behind=BandRenderer(canvas, jobs))
 
@@ -123,10 +122,7 @@ class BandRenderer:
     def __init__(self, canvas, jobs: int):
         self.canvas = canvas
         self.jobs = int(jobs)
-        h = canvas.height
-        n = max(1, min(self.jobs, h))
-        cuts = [round(k * h / n) for k in range(n + 1)]
-        self.bands = list(zip(cuts[:-1], cuts[1:]))
+        self.bands = bands_of_rows(canvas.height, self.jobs)
         self._memory = None                  # the SharedMemory holding the canvas's pixels
         self._shared: np.ndarray | None = None
         self._workers: list | None = None   # the pool's workers, one per band, while drawing

@@ -19,7 +19,7 @@ from __future__ import annotations
 import collections
 import weakref
 
-__all__ = ["ThreadBands", "MAX_PENDING_BYTES", "stop_drawing"]
+__all__ = ["ThreadBands", "MAX_PENDING_BYTES", "bands_of_rows", "stop_drawing"]
 
 # Bytes of batches the bands may have queued before `draw` waits for the oldest to be drawn.
 MAX_PENDING_BYTES = 64 * 2**20
@@ -35,10 +35,7 @@ class ThreadBands:
     def __init__(self, canvas, jobs: int, behind):
         self.canvas = canvas
         self.jobs = int(jobs)
-        h = canvas.height
-        n = max(1, min(self.jobs, h))
-        cuts = [round(k * h / n) for k in range(n + 1)]
-        self.bands = list(zip(cuts[:-1], cuts[1:]))
+        self.bands = bands_of_rows(canvas.height, self.jobs)
         self.behind = behind
         self._pending: collections.deque = collections.deque()   # (futures, bytes) per batch
         self._pending_bytes = 0
@@ -97,6 +94,13 @@ class ThreadBands:
         self._pending_bytes -= size
         for future in futures:
             future.result()   # a band's error (a bad mark array) surfaces here, in order
+
+
+def bands_of_rows(height: int, count: int) -> list[tuple[int, int]]:
+    """`count` (at most `height`) bands of rows (y0, y1) as even as can be, top to bottom."""
+    n = max(1, min(int(count), int(height)))
+    cuts = [round(k * height / n) for k in range(n + 1)]
+    return list(zip(cuts[:-1], cuts[1:]))
 
 
 def _band_threads(count: int) -> list:
