@@ -10,3 +10,17 @@ os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")
 # sessions, journals and GAN runs go to a throw-away data folder, never the user's.
 os.environ.setdefault("ARTKIT_OFFLINE", "1")
 os.environ.setdefault("ARTKIT_HOME", tempfile.mkdtemp(prefix="artkit-test-home-"))
+
+
+import pytest  # noqa: E402  (after the environment above, like every import of artkit)
+
+
+@pytest.fixture(autouse=True)
+def default_marks():
+    """Every test starts and ends with artkit's default drawing (compiled loops, not skia for
+    every mark): `use_exact_marks` is a process-wide switch that must not leak between tests."""
+    from artkit.strokes import use_exact_marks
+
+    use_exact_marks(False)
+    yield
+    use_exact_marks(False)

@@ -12,16 +12,9 @@ from PIL import Image
 
 from artkit import discs
 from artkit.canvas import Canvas
-from artkit.strokes import CIRCLE, Strokes, use_exact_marks
+from artkit.strokes import CIRCLE, Strokes
 
 PAPER = (248, 245, 238)
-
-
-@pytest.fixture(autouse=True)
-def default_dabs():
-    use_exact_marks(False)
-    yield
-    use_exact_marks(False)
 
 
 def compiled():

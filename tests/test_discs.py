@@ -14,13 +14,6 @@ from artkit.strokes import CIRCLE, Strokes, use_exact_marks
 PAPER = (248, 245, 238)
 
 
-@pytest.fixture(autouse=True)
-def default_dabs():
-    use_exact_marks(False)
-    yield
-    use_exact_marks(False)
-
-
 def drawn(strokes, size=(200, 150), exact=False, transform=None) -> np.ndarray:
     use_exact_marks(exact)
     canvas = Canvas(*size, background=PAPER)

@@ -24,13 +24,6 @@ hairs = pytest.importorskip("artkit._hairs")
 PAPER = (248, 245, 238)
 
 
-@pytest.fixture(autouse=True)
-def fast_marks():
-    use_exact_marks(False)
-    yield
-    use_exact_marks(False)
-
-
 def clumps(kind, width, seed, n=40, lines=6, points=9, size=(160, 120)) -> Strokes:
     """Clumps of hairs walking from random starts, like the flow brush's: each clump one
     colour and width, its hairs starting a few px apart and turning together."""

@@ -42,9 +42,7 @@ def no_pool_left_behind():
 @pytest.fixture(autouse=True)
 def pool_for_everything(monkeypatch):
     monkeypatch.setattr(parallel, "THRESHOLD", 0)
-    use_exact_marks(True)
-    yield
-    use_exact_marks(False)
+    use_exact_marks(True)   # conftest.py switches it back after each test
 
 
 def painted(size, brush, touches, jobs, scale=1.0, seed=3):
