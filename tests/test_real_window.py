@@ -53,7 +53,7 @@ class Screen:
 
     def _start(self, tmp_path):
         for number in range(140, 200):
-            if (X_SOCKETS / f"X{number}").exists() or (X_LOCKS / f".X{number}-lock").exists():
+            if not _display_free(number):
                 continue
             self.xvfb = subprocess.Popen(
                 [TOOLS["Xvfb"], f":{number}", "-screen", "0", f"{SCREEN[0]}x{SCREEN[1]}x24",
@@ -97,8 +97,35 @@ class Screen:
         return np.asarray(Image.open(path).convert("RGB")).astype(int)
 
     def close(self):
-        self.xvfb.kill()
-        self.xvfb.wait(timeout=10)
+        self.xvfb.terminate()   # Xvfb removes its lock and socket on SIGTERM, not on SIGKILL
+        try:
+            self.xvfb.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.xvfb.kill()
+            self.xvfb.wait(timeout=10)
+
+
+def _display_free(number: int) -> bool:
+    """Whether display :number may be used: no lock, or a lock left by an X server that has
+    gone (killed runs leave theirs; after 60 of them every number would look taken)."""
+    lock, socket = X_LOCKS / f".X{number}-lock", X_SOCKETS / f"X{number}"
+    if not lock.exists():
+        return not socket.exists()
+    try:
+        os.kill(int(lock.read_text().strip()), 0)
+        return False   # its server is running
+    except ProcessLookupError:
+        pass
+    except (OSError, ValueError):
+        return False   # not ours to judge
+    for stale in (lock, socket):
+        try:
+            stale.unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            return False
+    return True
 
 
 def wait_for(condition, seconds, what):
