@@ -229,10 +229,19 @@ def paint_in_a_real_window(screen, tmp_path):
         window = find_window()
 
         # Resized by hand, painting still lands under the pointer.
-        screen.xdotool("windowsize", window, 700, 500)
         wanted = (700, max(500, toolbar.MIN_HEIGHT))   # never shorter than the toolbar
-        window = wait_for(lambda: [w for w in [find_window()] if (screen.geometry(w).get(
-            "WIDTH"), screen.geometry(w).get("HEIGHT")) == wanted], 20, "the new size")[0]
+
+        def resized():
+            """The window once it has the new size; until then the size is asked for again
+            (SDL may have swapped windows, or a loaded machine dropped the request)."""
+            w = find_window()
+            g = screen.geometry(w)
+            if (g.get("WIDTH"), g.get("HEIGHT")) == wanted:
+                return [w]
+            screen.xdotool("windowsize", w, 700, 500)
+            return None
+
+        window = wait_for(resized, 40, "the new size")[0]
         g = screen.geometry(window)
         view = fit_rect(canvas, pygame.Rect(toolbar.WIDTH, 0, g["WIDTH"] - toolbar.WIDTH,
                                             g["HEIGHT"]), grow=True)
