@@ -28,10 +28,10 @@ def init_display(headless_alternative: str) -> None:
     offscreen driver and a window would "open" where nobody can see it, forever. A driver
     asked for by name (SDL_VIDEODRIVER=dummy, as the tests do) is respected."""
     asked = [d.strip().lower() for d in os.environ.get("SDL_VIDEODRIVER", "").split(",")]
-    # With no screen named, SDL's tries print noise (libwayland's XDG_RUNTIME_DIR complaint)
-    # before it falls back: hold stderr for the try, since the sentence below says it better.
-    quiet = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not (
-        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY") or any(asked))
+    # Where no screen answers, SDL's tries print noise (libwayland's XDG_RUNTIME_DIR
+    # complaint) before it falls back: hold stderr for the try, since the sentence below says
+    # it better. A driver asked for by name keeps its messages.
+    quiet = sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")) and not any(asked)
     with _stderr_held(quiet):
         try:
             pygame.display.init()
@@ -61,11 +61,15 @@ def _stderr_held(hold: bool):
 
 
 def no_window_sentence(headless_alternative: str) -> str:
-    unset = [name for name in ("DISPLAY", "WAYLAND_DISPLAY") if not os.environ.get(name)]
-    why = (f" ({' and '.join(unset)} {'is' if len(unset) == 1 else 'are'} not set, as over "
-           f"SSH)" if unset else "")
-    return (f"Can't open a window here: there is no screen to show it on{why}; "
-            f"{headless_alternative}.")
+    named = {name: os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY")
+             if os.environ.get(name)}
+    if named:   # a screen is named, but it did not answer (its server stopped, a stale name)
+        which = " and ".join(f"{name}={value}" for name, value in named.items())
+        why = f"the screen named by {which} does not answer (is its server running?)"
+    else:
+        why = ("there is no screen to show it on (DISPLAY and WAYLAND_DISPLAY are not set, as "
+               "over SSH)")
+    return f"Can't open a window here: {why}; {headless_alternative}."
 
 
 class CanvasView:
