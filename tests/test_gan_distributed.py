@@ -5,6 +5,7 @@ snapshot; each checkpoint then loads in this single process."""
 
 import os
 import socket
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -12,7 +13,7 @@ import torch
 import torch.multiprocessing as mp
 
 from artkit import cli
-from artkit.gan import checkpoint, data, distributed, models
+from artkit.gan import checkpoint, data, distributed, models, train
 from artkit.gan.job import TrainJob
 from artkit.gan import launch
 from artkit.gan.launch import torchrun_command
@@ -95,9 +96,17 @@ def _train_as_rank(rank: int, port: int, folder: str) -> None:
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE="2",
                       MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
     torch.set_num_threads(1)
+    written = train.ckpt.save_checkpoint
+
+    def save_checkpoint(path, *args, **kwargs):   # who writes which file
+        with open(f"{folder}/writes-rank{rank}.txt", "a") as log:
+            log.write(f"{Path(path).name}\n")
+        return written(path, *args, **kwargs)
+
+    train.ckpt.save_checkpoint = save_checkpoint
     cluster = distributed.Cluster.from_environment()
     config = models.model_config("conv-cond", width=4)
-    settings = TrainConfig(batch_size=8, log_every=4, sample_every=10**9, score_every=10**9,
+    settings = TrainConfig(batch_size=8, log_every=4, sample_every=10**9, score_every=6,
                            out_dir=folder, plot=False)
     digits = _tiny_digits()
     first = Trainer(config, digits, settings, seed=3, score_fn=False, cluster=cluster,
@@ -130,6 +139,9 @@ def test_two_processes_keep_identical_weights_and_resume_from_the_snapshot(tmp_p
         one = torch.load(tmp_path / f"rank1-{step}.pt", weights_only=True)
         assert zero.keys() == one.keys() and len(zero) > 10
         assert all(torch.equal(zero[k], one[k]) for k in zero), step
+    # Only rank 0 writes snapshots, mid-run (every 6 steps) as at the end.
+    assert not (tmp_path / "writes-rank1.txt").exists()
+    assert (tmp_path / "writes-rank0.txt").read_text().split().count("last.pt") >= 4
     info = [torch.load(tmp_path / f"rank{r}-info.pt", weights_only=True) for r in (0, 1)]
     assert all(i["agree"] and i["step"] == 20 for i in info)
     assert not torch.equal(info[0]["order"], info[1]["order"])  # each its own share of the data

@@ -700,7 +700,9 @@ class Trainer:
     # ------------------------------------------------------------------ checkpoints
 
     def _save(self, name: str) -> Path | None:
-        if not self.config.out_dir:
+        # Across processes only rank 0 writes: the others' snapshot would hold their own
+        # share of the data order and their own random state, and a restart resumes from it.
+        if not self.config.out_dir or not self.cluster.is_main:
             return None
         return self.save_checkpoint(self._out(name))
 
