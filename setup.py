@@ -3,7 +3,9 @@ with skia and Pillow, more slowly). Everything else about the package is in pypr
 
 from setuptools import Extension, setup
 
+SHARED = ["artkit/_buffers.h"]   # the arrays-as-buffers code both loops include
+
 setup(ext_modules=[
-    Extension("artkit._discblit", ["artkit/_discblit.c"], optional=True),
-    Extension("artkit._hairs", ["artkit/_hairs.c"], optional=True),
+    Extension("artkit._discblit", ["artkit/_discblit.c"], depends=SHARED, optional=True),
+    Extension("artkit._hairs", ["artkit/_hairs.c"], depends=SHARED, optional=True),
 ])

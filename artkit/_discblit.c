@@ -12,6 +12,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "_buffers.h"
+
 #include <stdint.h>
 #include <string.h>
 
@@ -127,18 +129,6 @@ blend_dab_sse2(uint8_t *canvas, Py_ssize_t width, Py_ssize_t first_row, Py_ssize
 }
 #endif
 
-/* The buffer's items are one of `codes` ("B", "i", "l") of `itemsize` bytes, in native
-   order: numpy spells int32 "i" or, where a C long has 32 bits (Windows), "l". */
-static int
-has_items(const Py_buffer *view, const char *codes, Py_ssize_t itemsize)
-{
-    const char *format = view->format ? view->format : "B";
-    if (*format == '@' || *format == '=')
-        format++;
-    return view->itemsize == itemsize && format[0] != '\0' && format[1] == '\0' &&
-           strchr(codes, format[0]) != NULL;
-}
-
 enum { CANVAS, ATLAS, X0, Y0, SIDE, OFFSET, RGB, N_ARGS };
 
 static const char *const arg_names[N_ARGS] = {"canvas", "atlas", "x0", "y0",
@@ -151,11 +141,8 @@ check_shapes(Py_buffer *views, Py_ssize_t *n_dabs)
     Py_ssize_t n;
     int i;
 
-    if (views[CANVAS].ndim != 3 || views[CANVAS].shape[2] != 4 ||
-        !has_items(&views[CANVAS], "B", 1)) {
-        PyErr_SetString(PyExc_ValueError, "canvas must be an (H, W, 4) uint8 array");
+    if (!check_canvas(&views[CANVAS]))
         return 0;
-    }
     if (views[ATLAS].ndim != 1 || !has_items(&views[ATLAS], "B", 1)) {
         PyErr_SetString(PyExc_ValueError, "atlas must be a 1-D uint8 array");
         return 0;
@@ -204,7 +191,7 @@ blit_with(PyObject *args, DabBlender blend_dab)
 {
     PyObject *objects[N_ARGS];
     Py_buffer views[N_ARGS];
-    int got = 0, i;
+    int got = 0;
     Py_ssize_t n = 0, k, first_row = 0, end_row = PY_SSIZE_T_MAX;
     PyObject *result = NULL;
 
@@ -212,14 +199,8 @@ blit_with(PyObject *args, DabBlender blend_dab)
                           &objects[X0], &objects[Y0], &objects[SIDE], &objects[OFFSET],
                           &objects[RGB], &first_row, &end_row))
         return NULL;
-    for (; got < N_ARGS; got++) {
-        int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
-        if (got == CANVAS)
-            flags |= PyBUF_WRITABLE;
-        if (PyObject_GetBuffer(objects[got], &views[got], flags) < 0)
-            goto done;
-    }
-    if (!check_shapes(views, &n) || !check_masks(views, n))
+    got = get_buffers(objects, views, N_ARGS);
+    if (got < N_ARGS || !check_shapes(views, &n) || !check_masks(views, n))
         goto done;
 
     Py_BEGIN_ALLOW_THREADS
@@ -247,8 +228,7 @@ blit_with(PyObject *args, DabBlender blend_dab)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    for (i = 0; i < got; i++)
-        PyBuffer_Release(&views[i]);
+    release_buffers(views, got);
     return result;
 }
 

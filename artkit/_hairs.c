@@ -29,6 +29,8 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 
+#include "_buffers.h"
+
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -888,17 +890,6 @@ draw_batch(Target *t, const Batch *b)
 
 /* ------------------------------------------------------------------------------- Python */
 
-/* The buffer's items are one of `codes` of `itemsize` bytes, in native order. */
-static int
-has_items(const Py_buffer *view, const char *codes, Py_ssize_t itemsize)
-{
-    const char *format = view->format ? view->format : "B";
-    if (*format == '@' || *format == '=')
-        format++;
-    return view->itemsize == itemsize && format[0] != '\0' && format[1] == '\0' &&
-           strchr(codes, format[0]) != NULL;
-}
-
 enum { CANVAS, POINTS, RGBA, WIDTH, RUNS, N_ARGS };
 
 /* Checks shapes, item types and runs; sets an exception and returns 0 when wrong. */
@@ -908,10 +899,8 @@ check_arguments(Py_buffer *v, long top, long bottom)
     Py_ssize_t n, r;
     const int64_t *runs;
 
-    if (v[CANVAS].ndim != 3 || v[CANVAS].shape[2] != 4 || !has_items(&v[CANVAS], "B", 1)) {
-        PyErr_SetString(PyExc_ValueError, "canvas must be an (H, W, 4) uint8 array");
+    if (!check_canvas(&v[CANVAS]))
         return 0;
-    }
     if (v[POINTS].ndim != 3 || v[POINTS].shape[2] != 2 || v[POINTS].shape[1] < 1 ||
         !has_items(&v[POINTS], "f", 4)) {
         PyErr_SetString(PyExc_ValueError, "points must be an (N, P, 2) float32 array");
@@ -953,7 +942,7 @@ draw(PyObject *module, PyObject *args)
 {
     PyObject *objects[N_ARGS];
     Py_buffer views[N_ARGS];
-    int got = 0, i, curves, ok = 1;
+    int got = 0, curves, ok = 1;
     long top, bottom;
     PyObject *result = NULL;
 
@@ -962,14 +951,8 @@ draw(PyObject *module, PyObject *args)
                           &objects[RGBA], &objects[WIDTH], &objects[RUNS], &curves, &top,
                           &bottom))
         return NULL;
-    for (; got < N_ARGS; got++) {
-        int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT;
-        if (got == CANVAS)
-            flags |= PyBUF_WRITABLE;
-        if (PyObject_GetBuffer(objects[got], &views[got], flags) < 0)
-            goto done;
-    }
-    if (!check_arguments(views, top, bottom))
+    got = get_buffers(objects, views, N_ARGS);
+    if (got < N_ARGS || !check_arguments(views, top, bottom))
         goto done;
 
     Py_BEGIN_ALLOW_THREADS
@@ -999,8 +982,7 @@ draw(PyObject *module, PyObject *args)
     Py_INCREF(Py_None);
     result = Py_None;
 done:
-    for (i = 0; i < got; i++)
-        PyBuffer_Release(&views[i]);
+    release_buffers(views, got);
     return result;
 }
 
