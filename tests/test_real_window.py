@@ -77,7 +77,7 @@ class Screen:
         return {k: int(v) for k, v in (line.split("=") for line in out.split() if "=" in line)
                 if k in ("X", "Y", "WIDTH", "HEIGHT")}
 
-    def drag(self, points, window) -> None:
+    def drag(self, points) -> None:
         x0, y0 = points[0]
         self.xdotool("mousemove", "--sync", x0, y0)
         self.xdotool("mousedown", 1)
@@ -119,13 +119,14 @@ def saved_pngs(folder: Path) -> list:
     return sorted(folder.glob("artkit-2*.png"))
 
 
-def press_s_until_saved(screen, window, folder) -> Path:
+def press_s_until_saved(screen, find_window, folder) -> Path:
     """Press S until a new PNG appears (a key can be lost while a loaded machine is busy with
     the window); the newest one. PNGs saved before the press are not counted, so a late
-    answer to an earlier press can't pass for this one."""
+    answer to an earlier press can't pass for this one. The window is looked up for every
+    press: SDL may have replaced it, and a key sent to the old one goes nowhere."""
     before = len(saved_pngs(folder))
     for _ in range(3):
-        screen.key(window, "s")
+        screen.key(find_window(), "s")
         try:   # (generous: on a machine busy with other work, a save can wait on the disk)
             return wait_for(lambda: saved_pngs(folder)[before:], 30, "S to save a PNG")[-1]
         except AssertionError:
@@ -186,10 +187,10 @@ def paint_in_a_real_window(screen, tmp_path):
         left, top = g["X"] + view.x, g["Y"] + view.y
         time.sleep(4.5)   # let the "Drag to paint" hint fade from over the canvas
         stroke = [(left + 100 + 12 * k, top + 120 + (k % 3) * 4) for k in range(30)]
-        screen.drag(stroke, window)
+        screen.drag(stroke)
         time.sleep(1.0)
         shot = screen.screenshot(tmp_path / "after-drag.png")
-        png = press_s_until_saved(screen, window, out)
+        png = press_s_until_saved(screen, find_window, out)
         painting = np.asarray(Image.open(png).convert("RGB")).astype(int)
         assert painting.shape == (canvas[1], canvas[0], 3)
         # Painted under the pointer: the dabs sit along the drag, and nowhere far from it.
@@ -202,50 +203,47 @@ def paint_in_a_real_window(screen, tmp_path):
         # The GAN panel opens, widening the window without pushing it off the screen. Each
         # step waits to be seen before the next key: a busy painter answers keys late.
         without_panel = g["WIDTH"]
-        screen.key(window, "g")
+        screen.key(find_window(), "g")
         wait_for(lambda: width() > without_panel, 60, "the GAN panel to open")
         assert app.poll() is None
 
         def on_screen():   # (the painter moves the wider window back onto the screen)
             g = screen.geometry(find_window())
-            return g["X"] + g["WIDTH"] <= SCREEN[0] and g["WIDTH"] <= SCREEN[0]
+            return bool(g) and g["X"] + g["WIDTH"] <= SCREEN[0] and g["WIDTH"] <= SCREEN[0]
 
         wait_for(on_screen, 10, "the wider window to be on the screen")
-        window = find_window()
-        screen.key(window, "g")
+        screen.key(find_window(), "g")
         wait_for(lambda: width() == without_panel, 60, "the GAN panel to close")
-        window = find_window()
 
         # Resized by hand, painting still lands under the pointer.
         wanted = (700, max(500, toolbar.MIN_HEIGHT))   # never shorter than the toolbar
 
         def resized():
-            """The window once it has the new size; until then the size is asked for again
-            (SDL may have swapped windows, or a loaded machine dropped the request)."""
+            """The window's geometry once it has the new size; until then the size is asked
+            for again (SDL may have swapped windows, or a loaded machine dropped the request)."""
             w = find_window()
             g = screen.geometry(w)
-            if (g.get("WIDTH"), g.get("HEIGHT")) == wanted:
-                return [w]
+            if (g.get("WIDTH"), g.get("HEIGHT")) == wanted and "X" in g and "Y" in g:
+                return g
             screen.xdotool("windowsize", w, 700, 500)
             time.sleep(0.5)   # (room to answer before asking again)
             return None
 
-        window = wait_for(resized, 60, "the new size")[0]
-        g = screen.geometry(window)
+        g = wait_for(resized, 60, "the new size")
         view = fit_rect(canvas, pygame.Rect(toolbar.WIDTH, 0, g["WIDTH"] - toolbar.WIDTH,
                                             g["HEIGHT"]), grow=True)
         k = view.width / canvas[0]
         target = (600, 500)   # canvas pixels, in the part painted nothing so far
         x, y = g["X"] + view.x + target[0] * k, g["Y"] + view.y + target[1] * k
         time.sleep(1.0)   # (the painter takes in its new size before the drag)
-        screen.drag([(round(x) + d, round(y)) for d in range(-6, 7, 2)], window)
+        screen.drag([(round(x) + d, round(y)) for d in range(-6, 7, 2)])
         time.sleep(1.0)
-        second = press_s_until_saved(screen, window, out)
+        second = press_s_until_saved(screen, find_window, out)
         near = painted_near(second, (target[0] - 30, target[1] - 30, target[0] + 30, target[1] + 30))
         assert near > 0.2, near
         assert painted_near(second, (0, 250, 500, 400)) == 0.0   # nothing painted elsewhere
         for _ in range(3):   # (a lost key: ask again)
-            screen.key(window, "Escape")
+            screen.key(find_window(), "Escape")
             try:
                 assert app.wait(timeout=20) == 0
                 break
