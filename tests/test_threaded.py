@@ -46,19 +46,26 @@ def dab_batch(seed: int, n: int = 400) -> Strokes:
                    rng.uniform(1.5, 20, n))
 
 
-def test_the_mask_atlas_starting_afresh_while_bands_draw_changes_nothing():
-    batches = [dab_batch(seed) for seed in range(6)]
-    serial = Canvas(100, 90, background=PAPER)
+def assert_bands_draw_as_one(batches, size, after_each=lambda: None) -> None:
+    """`batches` drawn by two bands give the pixels one canvas drawing them in turn gives;
+    `after_each` runs after each batch is handed to the bands."""
+    serial = Canvas(*size, background=PAPER)
     for strokes in batches:
         serial.draw(strokes)
-    canvas = Canvas(100, 90, background=PAPER)
+    canvas = Canvas(*size, background=PAPER)
     renderer = parallel.renderer_for(canvas, 2)
     for strokes in batches:
         renderer.draw(strokes)
-        discs._masks.clear()   # pending bands keep the atlas they were given
+        after_each()
     renderer.finish()
     np.testing.assert_array_equal(canvas.pixels(), serial.pixels())
     renderer.close()
+
+
+def test_the_mask_atlas_starting_afresh_while_bands_draw_changes_nothing():
+    # pending bands keep the atlas they were given
+    assert_bands_draw_as_one([dab_batch(seed) for seed in range(6)], (100, 90),
+                             after_each=discs._masks.clear)
 
 
 def test_an_error_in_a_band_surfaces_when_the_canvas_is_read(monkeypatch):
@@ -91,17 +98,8 @@ def test_batches_skia_draws_wait_for_the_bands_and_keep_their_order():
     """Squares (skia) between compiled batches: each drawn after the ones before it."""
     rng = np.random.default_rng(3)
     squares = Strokes(4, rng.uniform(0, 80, (200, 2)), rng.integers(0, 256, (200, 4)), 9.0)
-    batches = [dab_batch(7), squares, dab_batch(8), squares, dab_batch(9)]
-    serial = Canvas(90, 80, background=PAPER)
-    for strokes in batches:
-        serial.draw(strokes)
-    canvas = Canvas(90, 80, background=PAPER)
-    renderer = parallel.renderer_for(canvas, 2)
-    for strokes in batches:
-        renderer.draw(strokes)
-    renderer.finish()
-    np.testing.assert_array_equal(canvas.pixels(), serial.pixels())
-    renderer.close()
+    assert_bands_draw_as_one([dab_batch(7), squares, dab_batch(8), squares, dab_batch(9)],
+                             (90, 80))
 
 
 def test_stopping_drops_the_batches_no_band_has_started(monkeypatch):
