@@ -94,6 +94,32 @@ def test_resizing_the_painter_scales_the_canvas_and_keeps_the_pointer_exact(tmp_
     assert app.session.canvas.width == 200                 # the canvas itself never changes
 
 
+def given_by_the_window_system(w, h):
+    """The window system resizes the window (the surface follows at once, as SDL does) and
+    then says so."""
+    pygame.display.set_mode((w, h), pygame.RESIZABLE)
+    return resize(w, h)
+
+
+def test_the_window_snaps_back_to_the_toolbar_every_time_it_is_made_too_short(tmp_path):
+    app = make_app(tmp_path)
+    low = toolbar.MIN_HEIGHT - 100
+    for height in (low, low - 50):   # the same column both times: 392 wide, the minimum tall
+        app.run(max_frames=1, script=[given_by_the_window_system(212 + 180, height)])
+        assert app.screen.get_size() == (392, toolbar.MIN_HEIGHT), height
+    # A window system that gives the same size again insists (a tiling one): it wins, rather
+    # than the two resizing the window back and forth for ever.
+    asked = []
+    set_mode = pygame.display.set_mode
+    pygame.display.set_mode = lambda *a, **k: asked.append(a) or set_mode(*a, **k)
+    try:
+        app.run(max_frames=3, script=[given_by_the_window_system(212 + 180, low - 50), [], []])
+    finally:
+        pygame.display.set_mode = set_mode
+    assert asked == [((392, low - 50), pygame.RESIZABLE)]   # (the window system's own)
+    assert app.screen.get_size() == (392, low - 50)
+
+
 def test_a_scaled_view_shows_the_canvas_after_partial_redraws(tmp_path):
     app = make_app(tmp_path)
     app.run(max_frames=1, script=[resize(212 + 150, 640)])

@@ -113,6 +113,7 @@ class PaintApp:
         self.fullscreen = False
         self.user_column: tuple[int, int] | None = None  # the column's size once resized by hand
         self._set_size = None  # the window size artkit last asked for itself
+        self._given_size = None  # the size the person or the window system last gave it
         self.recording = None  # a BackgroundWriter while R records
         self._record_start = 0.0
         self._recorded = 0
@@ -203,7 +204,13 @@ class PaintApp:
         if self.fullscreen or size == self._set_size:
             return   # artkit's own set_mode, announced back
         panels_w = sum(p.width for p in self.panels if p.visible)
-        # Never so small that the toolbar's buttons pile up: the window snaps back to that.
+        # Never so small that the toolbar's buttons pile up: the window snaps back to that,
+        # every time (the column alone can't tell: two heights below it give the same
+        # column). A window system that gives the same size again insists: then it wins,
+        # rather than the two resizing the window back and forth for ever.
+        if size != self._given_size:
+            self._layout_key = None
+        self._given_size = size
         self.user_column = (max(MIN_VIEW, size[0] - toolbar_mod.WIDTH - panels_w),
                             max(toolbar_mod.MIN_HEIGHT, size[1]))
         self.layout()
