@@ -2,7 +2,8 @@
 person would: xdotool drags the pointer and presses keys, imagemagick's `import` takes
 screenshots. It checks that painting lands under the pointer, that S saves a painted PNG the
 screen shows, that the GAN panel keeps the window on the screen, and that after the window is
-resized painting still lands under the pointer.
+resized painting still lands under the pointer. Through all that the window is resized where
+it stands, never replaced by a new one (a window manager would place a new one anew).
 
 Slow (about 10 s); skipped, saying why, where Xvfb, xdotool or imagemagick is missing (Debian:
 apt-get install xvfb xdotool imagemagick; `.ci/run` installs them when it can)."""
@@ -88,9 +89,9 @@ class Screen:
 
     def key(self, window, name) -> None:
         """Press a key the way a keyboard does (XTest), into `window`. Keys sent to a window
-        (`key --window`) are synthetic events that SDL lost now and then once pygame had
-        replaced the window (set_mode makes a new X window): 1 press in about 10 vanished.
-        Focus moves only when the window lacks it (each move makes SDL re-check focus)."""
+        by its id (`key --window`) are synthetic: about 1 press in 10 vanished once pygame's
+        set_mode had replaced the window. Focus moves only when the window lacks it (each
+        move makes SDL re-check focus)."""
         if self.xdotool("getwindowfocus").strip() != str(window):
             self.xdotool("windowfocus", "--sync", window)
         self.xdotool("key", name)
@@ -128,8 +129,7 @@ def saved_pngs(folder: Path) -> list:
 
 def press_s_and_wait(screen, find_window, folder) -> Path:
     """Press S once and wait for the PNG it saves (generous: on a machine busy with other
-    work, a save can wait on the disk). The window is looked up for the press: pygame may
-    have replaced it."""
+    work, a save can wait on the disk)."""
     before = len(saved_pngs(folder))
     screen.key(find_window(), "s")
     saved = wait_for(lambda: saved_pngs(folder)[before:], 60, "S to save a PNG")
@@ -184,7 +184,7 @@ def paint_in_a_real_window(screen, tmp_path):
                             "--seed", "1", "--out-dir", str(out)], env=screen.env,
                            stdout=log, stderr=subprocess.STDOUT)
 
-    def find_window():   # (SDL may make a new X window when the size changes)
+    def find_window():   # (looked up each time: going full screen makes a new X window)
         return wait_for(lambda: screen.xdotool("search", "--onlyvisible", "--pid",
                                                app.pid).split(), 60, "the window")[0]
 
@@ -235,18 +235,19 @@ def paint_in_a_real_window(screen, tmp_path):
                  lambda: screen.geometry(find_window()))
         screen.key(find_window(), "g")
         wait_for(lambda: width() == without_panel, 60, "the GAN panel to close", widths)
+        assert find_window() == window, "the panel replaced the window instead of resizing it"
 
-        # Resized by hand, painting still lands under the pointer. (Narrower, and as tall as
-        # the toolbar needs: a shorter window snaps back, which tests/test_window_fit.py
-        # covers, and the snap makes pygame replace the X window.)
+        # Resized by hand, painting still lands under the pointer; made shorter than the
+        # toolbar needs, the window snaps back to that height.
         wanted = (700, toolbar.MIN_HEIGHT)
-        screen.xdotool("windowsize", "--sync", find_window(), *wanted)
+        screen.xdotool("windowsize", "--sync", find_window(), 700, 500)
 
         def resized():
             g = screen.geometry(find_window())
             return g if (g.get("WIDTH"), g.get("HEIGHT")) == wanted else None
 
         g = wait_for(resized, 30, f"the size {wanted}", lambda: screen.geometry(find_window()))
+        assert find_window() == window, "snapping back replaced the window"
         view = fit_rect(canvas, pygame.Rect(toolbar.WIDTH, 0, g["WIDTH"] - toolbar.WIDTH,
                                             g["HEIGHT"]), grow=True)
         k = view.width / canvas[0]

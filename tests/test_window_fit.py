@@ -101,23 +101,41 @@ def given_by_the_window_system(w, h):
     return resize(w, h)
 
 
-def test_the_window_snaps_back_to_the_toolbar_every_time_it_is_made_too_short(tmp_path):
+def test_the_window_snaps_back_to_the_toolbar_every_time_it_is_made_too_short(tmp_path,
+                                                                              monkeypatch):
     app = make_app(tmp_path)
+    asked = []
+    resize_display = paint_app.resize_display
+    monkeypatch.setattr(paint_app, "resize_display",
+                        lambda size: asked.append(size) or resize_display(size))
     low = toolbar.MIN_HEIGHT - 100
     for height in (low, low - 50):   # the same column both times: 392 wide, the minimum tall
         app.run(max_frames=1, script=[given_by_the_window_system(212 + 180, height)])
         assert app.screen.get_size() == (392, toolbar.MIN_HEIGHT), height
+    assert asked == [(392, toolbar.MIN_HEIGHT)] * 2
     # A window system that gives the same size again insists (a tiling one): it wins, rather
     # than the two resizing the window back and forth for ever.
-    asked = []
-    set_mode = pygame.display.set_mode
-    pygame.display.set_mode = lambda *a, **k: asked.append(a) or set_mode(*a, **k)
-    try:
-        app.run(max_frames=3, script=[given_by_the_window_system(212 + 180, low - 50), [], []])
-    finally:
-        pygame.display.set_mode = set_mode
-    assert asked == [((392, low - 50), pygame.RESIZABLE)]   # (the window system's own)
+    app.run(max_frames=3, script=[given_by_the_window_system(212 + 180, low - 50), [], []])
+    assert asked == [(392, toolbar.MIN_HEIGHT)] * 2
     assert app.screen.get_size() == (392, low - 50)
+
+
+def test_the_window_is_resized_where_it_stands_and_set_mode_is_the_fallback(tmp_path,
+                                                                           monkeypatch):
+    """set_mode makes a new window on X11, which a window manager places anew: the painter
+    resizes its window in place (a pygame without pygame.Window gets set_mode)."""
+    app = make_app(tmp_path)
+    opened = []
+    set_mode = pygame.display.set_mode
+    monkeypatch.setattr(pygame.display, "set_mode", lambda *a: opened.append(a) or set_mode(*a))
+    app.run(max_frames=1, script=[given_by_the_window_system(212 + 180, 300)])
+    assert app.screen.get_size() == (392, toolbar.MIN_HEIGHT)
+    assert opened == [((392, 300), pygame.RESIZABLE)]   # the window system's own, only
+    monkeypatch.setattr(pygame, "Window", None)   # (an older pygame)
+    app.run(max_frames=1, script=[given_by_the_window_system(212 + 250, 320)])
+    assert app.screen.get_size() == (462, toolbar.MIN_HEIGHT)
+    assert opened[1:] == [((462, 320), pygame.RESIZABLE), ((462, toolbar.MIN_HEIGHT),
+                                                            pygame.RESIZABLE)]
 
 
 def test_a_scaled_view_shows_the_canvas_after_partial_redraws(tmp_path):

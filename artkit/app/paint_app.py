@@ -32,7 +32,8 @@ import pygame
 from artkit.app import theme, toolbar as toolbar_mod
 from artkit.app.overlays import HelpOverlay, Toasts
 from artkit.app.panels import Panel
-from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, to_canvas, to_view
+from artkit.app.views import (CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display,
+                              to_canvas, to_view)
 from artkit.session import PaintSession
 from artkit.errors import ArtkitError
 
@@ -192,7 +193,9 @@ class PaintApp:
             grew = self.screen is not None and width > self.screen.get_width()
             if self.screen is None:
                 pygame.display.set_icon(theme.window_icon())  # before the window exists
-            self.screen = pygame.display.set_mode((width, height), pygame.RESIZABLE)
+                self.screen = pygame.display.set_mode((width, height), pygame.RESIZABLE)
+            else:
+                self.screen = resize_display((width, height))
             self._set_size = self.screen.get_size()
             if grew:
                 _keep_on_screen(width)

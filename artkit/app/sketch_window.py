@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import pygame
 
-from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, to_canvas
+from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display, to_canvas
 from artkit.friendly import Problem
 from artkit.recording import extras
 
@@ -108,8 +108,10 @@ class SketchWindow:
         has sized it), and fit the canvas into it."""
         w, h = self.runner.size
         win = self.user_size or (max(w, MIN_WINDOW[0]), max(h, MIN_WINDOW[1]))
-        if self.screen is None or (not self.fullscreen and self.screen.get_size() != win):
+        if self.screen is None:
             self._set_mode(win)
+        elif not self.fullscreen and self.screen.get_size() != win:
+            self._resize(win)
         # Bigger than its pixels only in a window the person made bigger (or full screen).
         grow = self.fullscreen or self.user_size is not None
         self.view = fit_rect((w, h), self.screen.get_rect(), grow=grow)
@@ -118,7 +120,13 @@ class SketchWindow:
         pygame.display.set_caption(self.title or f"artkit - {name} (seed {self.runner.seed})")
 
     def _set_mode(self, size, flags=pygame.RESIZABLE) -> None:
+        """Open the window (or switch it to or from full screen)."""
         self.screen = pygame.display.set_mode(size, flags)
+        self._set_size = self.screen.get_size()
+
+    def _resize(self, size) -> None:
+        """Resize the open window where it stands."""
+        self.screen = resize_display(size)
         self._set_size = self.screen.get_size()
 
     def resize(self, size) -> None:
@@ -127,8 +135,6 @@ class SketchWindow:
         if self.fullscreen or size == self._set_size:
             return   # our own set_mode announcing itself
         self.user_size = size
-        if self.screen is None or self.screen.get_size() != size:
-            self._set_mode(size)
         self._fit_window()
 
     def set_fullscreen(self, on: bool) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import warnings
 
 import pygame
 
@@ -41,6 +42,33 @@ def init_display(headless_alternative: str) -> None:
     if driver is None or (driver in HEADLESS_DRIVERS and driver not in asked):
         pygame.display.quit()
         raise ArtkitError(no_window_sentence(headless_alternative))
+
+
+def resize_display(size) -> pygame.Surface:
+    """Give the open window `size`, where it stands, and return its surface (the same Surface
+    object, resized). pygame's set_mode makes a new window every time on X11, which a window
+    manager places anew: under openbox 20 px lower on each GAN panel toggle, until the
+    window's bottom left the screen. Where this pygame has no way to the window, set_mode."""
+    window = _display_window()
+    if window is None:
+        return pygame.display.set_mode(size, pygame.RESIZABLE)
+    window.size = size
+    return pygame.display.get_surface()
+
+
+def _display_window():
+    """The pygame.Window of set_mode's window (pygame-ce 2.4+), or None. Its way there is
+    deprecated in favour of rendering through a Window, so that warning is kept quiet: a
+    pygame without it gets set_mode."""
+    from_display = getattr(getattr(pygame, "Window", None), "from_display_module", None)
+    if from_display is None or pygame.display.get_surface() is None:
+        return None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        try:
+            return from_display()
+        except pygame.error:
+            return None
 
 
 @contextlib.contextmanager
