@@ -123,12 +123,14 @@ def test_the_window_snaps_back_to_the_toolbar_every_time_it_is_made_too_short(tm
 def test_the_window_is_resized_where_it_stands_and_set_mode_is_the_fallback(tmp_path,
                                                                            monkeypatch):
     """set_mode makes a new window on X11, which a window manager places anew: the painter
-    resizes its window in place (a pygame without pygame.Window gets set_mode)."""
+    resizes its window in place, F11 included (a pygame without pygame.Window gets set_mode)."""
     app = make_app(tmp_path)
     opened = []
     set_mode = pygame.display.set_mode
     monkeypatch.setattr(pygame.display, "set_mode", lambda *a: opened.append(a) or set_mode(*a))
     app.run(max_frames=1, script=[given_by_the_window_system(212 + 180, 300)])
+    assert app.screen.get_size() == (392, toolbar.MIN_HEIGHT)
+    app.run(max_frames=2, script=[key(pygame.K_F11), key(pygame.K_F11)])   # and back
     assert app.screen.get_size() == (392, toolbar.MIN_HEIGHT)
     assert opened == [((392, 300), pygame.RESIZABLE)]   # the window system's own, only
     monkeypatch.setattr(pygame, "Window", None)   # (an older pygame)
@@ -136,6 +138,10 @@ def test_the_window_is_resized_where_it_stands_and_set_mode_is_the_fallback(tmp_
     assert app.screen.get_size() == (462, toolbar.MIN_HEIGHT)
     assert opened[1:] == [((462, 320), pygame.RESIZABLE), ((462, toolbar.MIN_HEIGHT),
                                                             pygame.RESIZABLE)]
+    app.run(max_frames=2, script=[key(pygame.K_F11), key(pygame.K_F11)])   # and back
+    assert opened[3:] == [((0, 0), pygame.FULLSCREEN), ((462, toolbar.MIN_HEIGHT),
+                                                        pygame.RESIZABLE)]
+    assert not app.fullscreen and app.screen.get_size() == (462, toolbar.MIN_HEIGHT)
 
 
 def test_a_scaled_view_shows_the_canvas_after_partial_redraws(tmp_path):

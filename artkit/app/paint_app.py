@@ -33,7 +33,7 @@ from artkit.app import theme, toolbar as toolbar_mod
 from artkit.app.overlays import HelpOverlay, Toasts
 from artkit.app.panels import Panel
 from artkit.app.views import (CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display,
-                              to_canvas, to_view)
+                              fullscreen_display, to_canvas, to_view)
 from artkit.session import PaintSession
 from artkit.errors import ArtkitError
 
@@ -115,6 +115,7 @@ class PaintApp:
         self.user_column: tuple[int, int] | None = None  # the column's size once resized by hand
         self._set_size = None  # the window size artkit last asked for itself
         self._given_size = None  # the size the person or the window system last gave it
+        self._windowed_size = None  # the window's size before F11 filled the screen
         self.recording = None  # a BackgroundWriter while R records
         self._record_start = 0.0
         self._recorded = 0
@@ -222,9 +223,10 @@ class PaintApp:
         """F11: fill the screen, or go back to the window as it was."""
         self.fullscreen = not self.fullscreen
         if self.fullscreen:
-            self.screen = pygame.display.set_mode((0, 0), pygame.FULLSCREEN)
-        else:
-            self.screen = None   # layout() opens the window again at its size
+            self._windowed_size = self.screen.get_size()
+        self.screen = fullscreen_display(self.fullscreen, self._windowed_size)
+        if not self.fullscreen:
+            self._set_size = self.screen.get_size()   # (SDL announces it as a resize)
         self._layout_key = None
         self.layout()
 

@@ -22,7 +22,8 @@ from functools import lru_cache
 
 import pygame
 
-from artkit.app.views import CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display, to_canvas
+from artkit.app.views import (CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display,
+                              fullscreen_display, to_canvas)
 from artkit.friendly import Problem
 from artkit.recording import extras
 
@@ -119,15 +120,17 @@ class SketchWindow:
         name = self.runner.path.name
         pygame.display.set_caption(self.title or f"artkit - {name} (seed {self.runner.seed})")
 
-    def _set_mode(self, size, flags=pygame.RESIZABLE) -> None:
-        """Open the window (or switch it to or from full screen)."""
-        self.screen = pygame.display.set_mode(size, flags)
-        self._set_size = self.screen.get_size()
+    def _set_mode(self, size) -> None:
+        """Open the window."""
+        self._took(pygame.display.set_mode(size, pygame.RESIZABLE))
 
     def _resize(self, size) -> None:
         """Resize the open window where it stands."""
-        self.screen = resize_display(size)
-        self._set_size = self.screen.get_size()
+        self._took(resize_display(size))
+
+    def _took(self, screen: pygame.Surface) -> None:
+        self.screen = screen
+        self._set_size = screen.get_size()
 
     def resize(self, size) -> None:
         """The person resized the window to `size`."""
@@ -143,11 +146,8 @@ class SketchWindow:
             return
         if on:
             self._windowed_size = self.screen.get_size() if self.screen else None
-            self.fullscreen = True
-            self._set_mode((0, 0), pygame.FULLSCREEN)
-        else:
-            self.fullscreen = False
-            self._set_mode(self._windowed_size or MIN_WINDOW)
+        self.fullscreen = bool(on)
+        self._took(fullscreen_display(self.fullscreen, self._windowed_size or MIN_WINDOW))
         self._fit_window()
 
     def _follow_fullscreen_requests(self) -> None:

@@ -56,6 +56,21 @@ def resize_display(size) -> pygame.Surface:
     return pygame.display.get_surface()
 
 
+def fullscreen_display(on: bool, windowed_size) -> pygame.Surface:
+    """Fill the screen with the open window (`on`), or make it a window of `windowed_size`
+    again, in place as resize_display does; returns its surface."""
+    window = _display_window()
+    if window is None:
+        return (pygame.display.set_mode((0, 0), pygame.FULLSCREEN) if on
+                else pygame.display.set_mode(windowed_size, pygame.RESIZABLE))
+    if on:
+        window.set_fullscreen(desktop=True)
+    else:
+        window.set_windowed()
+        window.size = windowed_size
+    return pygame.display.get_surface()
+
+
 def _display_window():
     """The pygame.Window of set_mode's window (pygame-ce 2.4+), or None. Its way there is
     deprecated in favour of rendering through a Window, so that warning is kept quiet: a
