@@ -45,10 +45,13 @@ def atomic_write(path, mode: str = "wb"):
     try:
         fd, tmp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", suffix=path.suffix,
                                    dir=path.parent)
+        os.close(fd)
     except OSError as error:
         raise save_error(path, error) from None
     try:
-        with os.fdopen(fd, mode) as f:
+        # Opened by name, so that f.name is the temporary file's path: a writer that opens
+        # its file again (ffmpeg's second pass putting an MP4's index first) can.
+        with open(tmp, mode) as f:
             yield f
             f.flush()
             os.fsync(f.fileno())

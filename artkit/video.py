@@ -196,13 +196,47 @@ class _Abandoned(Exception):
 
 _CODECS = {
     # crf 20: visually clean for paintings; 'veryfast' keeps up with a window at 60 fps.
-    # (No +faststart: it reopens the file by name for a second pass, and the file being
-    # written is an unnamed temporary one until it is complete. Players read it either way.)
-    ".mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast"}, {}),
+    # +faststart puts the index before the frames, so a browser or a chat app starts playing
+    # before the whole file has arrived (a second pass when the file is closed).
+    ".mp4": ("mp4", "libx264", {"crf": "20", "preset": "veryfast"}, {"movflags": "+faststart"}),
     # VP9 in constant quality; realtime settings, or it encodes several times slower.
     ".webm": ("webm", "libvpx-vp9", {"crf": "32", "b": "0", "deadline": "realtime",
                                      "cpu-used": "8", "row-mt": "1"}, {}),
 }
+
+
+class _Sink:
+    """The file PyAV writes through, which stops at the first failure (a full disk) or when
+    the recording is given up. ffmpeg goes on writing after a failure (its ending, an MP4's
+    index moved to the front) and PyAV would print each further failure as a traceback;
+    stopped, writes and seeks go nowhere, and `error` keeps the first failure to report."""
+
+    def __init__(self, file):
+        self._file = file
+        self.name = file.name   # by which ffmpeg opens the file again for +faststart
+        self.stopped = False
+        self.error: OSError | None = None
+
+    def _do(self, call, *args, nothing):
+        if self.stopped:
+            return nothing
+        try:
+            return call(*args)
+        except OSError as error:
+            self.stopped, self.error = True, error
+            raise
+
+    def write(self, data) -> int:
+        return self._do(self._file.write, data, nothing=len(data))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._do(self._file.seek, offset, whence, nothing=0)
+
+    def tell(self) -> int:
+        return self._do(self._file.tell, nothing=0)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._do(self._file.read, size, nothing=b"")
 
 
 class _VideoWriter(FrameWriter):
@@ -211,12 +245,13 @@ class _VideoWriter(FrameWriter):
         self._stream = None
         self._last = None
         self._container = None
+        self._sink = _Sink(self._file)
         try:
             import av
 
             self._av = av
             muxer, _, _, options = _CODECS[self.path.suffix.lower()]
-            self._container = av.open(self._file, mode="w", format=muxer,
+            self._container = av.open(self._sink, mode="w", format=muxer,
                                       container_options=options)
         except BaseException:
             self.abort()   # no temporary file left behind
@@ -253,8 +288,11 @@ class _VideoWriter(FrameWriter):
         for packet in self._stream.encode(None):
             self._container.mux(packet)
         self._container.close()
+        if self._sink.error is not None:   # (in case ffmpeg's closing let it pass)
+            raise self._sink.error
 
     def _release(self):
+        self._sink.stopped = True
         if self._container is not None:
             with contextlib.suppress(Exception):   # an encoder error must not hide the first
                 self._container.close()

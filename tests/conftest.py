@@ -1,4 +1,6 @@
 import os
+import shutil
+import subprocess
 import tempfile
 
 # Headless before anything imports pygame.
@@ -24,3 +26,19 @@ def default_marks():
     use_exact_marks(False)
     yield
     use_exact_marks(False)
+
+
+@pytest.fixture
+def tiny_disk(tmp_path):
+    """A 600 KB tmpfs (needs root and a kernel that lets us mount): a disk that really
+    fills. Skipped, saying why, where it can't be mounted."""
+    mount = tmp_path / "tiny"
+    mount.mkdir()
+    if shutil.which("mount") is None or os.geteuid() != 0:
+        pytest.skip("mounting a small tmpfs needs root and mount(8)")
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
+                          capture_output=True)
+    if done.returncode != 0:
+        pytest.skip(f"can't mount a tmpfs here: {done.stderr.decode().strip()}")
+    yield mount
+    subprocess.run(["umount", str(mount)], capture_output=True)

@@ -78,21 +78,6 @@ def test_folder_fifo_and_missing_folder_are_refused_before_work(tmp_path):
             files.check_regular_file(fifo)
 
 
-@pytest.fixture
-def tiny_disk(tmp_path):
-    """A 600 KB tmpfs (needs root and a kernel that lets us mount): a disk that really fills."""
-    mount = tmp_path / "tiny"
-    mount.mkdir()
-    if shutil.which("mount") is None or os.geteuid() != 0:
-        pytest.skip("mounting a small tmpfs needs root and mount(8)")
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=600k", "tmpfs", str(mount)],
-                          capture_output=True)
-    if done.returncode != 0:
-        pytest.skip(f"can't mount a tmpfs here: {done.stderr.decode().strip()}")
-    yield mount
-    subprocess.run(["umount", str(mount)], capture_output=True)
-
-
 def test_a_really_full_disk_keeps_the_old_render(tiny_disk, capsys):
     out = tiny_disk / "sunset.png"
     assert main(["render", "--size", "80x60", "--strokes", "50", "--out", str(out),

@@ -3,7 +3,9 @@ written here. Frame counts, durations, the held ending, pictures that match the 
 streaming (no frame list kept) and files that appear whole or not at all."""
 
 import importlib.util
+import shutil
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -74,6 +76,32 @@ def test_videos_have_every_frame_at_the_rate_asked(tmp_path, suffix):
     assert np.abs(frames[29][:H, :W] - made[29]).mean() < 4
 
 
+def top_level_boxes(path) -> list:
+    """The names of an MP4's top-level boxes, in file order."""
+    data, names, at = Path(path).read_bytes(), [], 0
+    while at + 8 <= len(data):
+        size = int.from_bytes(data[at:at + 4], "big")
+        if size == 1:   # a 64-bit size follows the name
+            size = int.from_bytes(data[at + 8:at + 16], "big")
+        names.append(data[at + 4:at + 8].decode("latin-1"))
+        if size < 8:
+            break
+        at += size
+    return names
+
+
+@needs_av
+def test_an_mp4_starts_playing_before_it_has_all_arrived(tmp_path):
+    """Its index (moov) comes before the frames (mdat), so a browser plays it while it
+    downloads; the file is still written whole or not at all."""
+    path = write_frames(moving_square(20), tmp_path / "shared.mp4", fps=10)
+    boxes = top_level_boxes(path)
+    assert "moov" in boxes and "mdat" in boxes
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+    assert len(video_frames(path)[0]) == 20
+    assert [p.name for p in tmp_path.iterdir()] == ["shared.mp4"]   # no temporary left
+
+
 @needs_av
 def test_a_held_ending_in_a_video_repeats_the_last_frame(tmp_path):
     path = write_frames(moving_square(10), tmp_path / "held.mp4", fps=10, hold_last_s=1.0)
@@ -106,6 +134,72 @@ def test_an_error_while_recording_leaves_no_file_and_keeps_the_old_one(tmp_path)
             raise RuntimeError("the sketch crashed")
     assert old.read_bytes() == b"the old file"
     assert not list(tmp_path.glob(".artkit-tmp-*"))
+
+
+class DiskFillsAt:
+    """A file on a disk that is full after `room` bytes."""
+
+    def __init__(self, file, room):
+        self.file, self.room, self.name = file, room, file.name
+
+    def write(self, data):
+        if self.file.tell() + len(data) > self.room:
+            raise OSError(28, "No space left on device")
+        return self.file.write(data)
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+def noise(n, seed=0):
+    rng = np.random.default_rng(seed)
+    return [rng.integers(0, 256, (H, W, 3), dtype=np.uint8) for _ in range(n)]
+
+
+@needs_av
+@pytest.mark.parametrize("suffix", [".mp4", ".webm"])
+@pytest.mark.parametrize("part", [0.3, 0.9, 0.999])   # among the frames ... in the ending
+def test_a_disk_filling_up_mid_video_is_one_sentence(tmp_path, monkeypatch, capfd, suffix,
+                                                     part):
+    """The old file stays, no temporary file is left, and nothing but the sentence is said
+    (ffmpeg writes on after a failure; PyAV would print each further one as a traceback)."""
+    whole = write_frames(noise(20), tmp_path / f"whole{suffix}", fps=10).stat().st_size
+    old = tmp_path / f"old{suffix}"
+    old.write_bytes(b"the old file")
+    sink = video._Sink
+    monkeypatch.setattr(video, "_Sink",
+                        lambda file: sink(DiskFillsAt(file, int(whole * part))))
+    capfd.readouterr()
+    with pytest.raises(ArtkitError, match="no space left on device"):
+        write_frames(noise(20), old, fps=10)
+    assert old.read_bytes() == b"the old file"
+    assert not list(tmp_path.glob(".artkit-tmp-*"))
+    printed = capfd.readouterr()
+    assert printed.out == "" and printed.err == "", printed.err
+
+
+@needs_av
+@pytest.mark.parametrize("suffix", [".mp4", ".webm"])
+def test_a_really_full_disk_mid_video_is_one_sentence(tiny_disk, capfd, suffix):
+    """On a real full disk Python's file buffer fails again at every later seek while ffmpeg
+    goes on writing: still one sentence, the old file, no temporary file, no tracebacks."""
+    frames = noise(12)
+    whole = write_frames(frames, tiny_disk / f"whole{suffix}", fps=10).stat().st_size
+    (tiny_disk / f"whole{suffix}").unlink()
+    old = tiny_disk / f"old{suffix}"
+    old.write_bytes(b"the old file")
+    filler = tiny_disk / "filler"
+    for short in (whole // 2, 4096, 512):   # fails among the frames ... in the ending
+        with open(filler, "wb") as f:
+            f.write(b"\0" * max(0, shutil.disk_usage(tiny_disk).free - (whole - short)))
+        capfd.readouterr()
+        with pytest.raises(ArtkitError, match="no space left on device"):
+            write_frames(frames, old, fps=10)
+        printed = capfd.readouterr()
+        assert printed.out == "" and printed.err == "", (short, printed.err)
+        assert old.read_bytes() == b"the old file"
+        assert sorted(p.name for p in tiny_disk.iterdir()) == ["filler", f"old{suffix}"]
+        filler.unlink()
 
 
 def test_bad_recordings_are_one_sentence_errors(tmp_path, monkeypatch):
