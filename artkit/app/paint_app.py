@@ -32,8 +32,8 @@ import pygame
 from artkit.app import theme, toolbar as toolbar_mod
 from artkit.app.overlays import HelpOverlay, Toasts
 from artkit.app.panels import Panel
-from artkit.app.views import (CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display,
-                              fullscreen_display, to_canvas, to_view)
+from artkit.app.views import (CanvasView, blit_fitted, fit_rect, fullscreen_display,
+                              pointer_scale, resize_display, to_canvas, to_view)
 from artkit.session import PaintSession
 from artkit.errors import ArtkitError
 
@@ -206,7 +206,7 @@ class PaintApp:
         takes the new room; panels keep their width."""
         size = (int(size[0]), int(size[1]))
         if self.fullscreen or size == self._set_size:
-            return   # artkit's own set_mode, announced back
+            return   # artkit's own resize, announced back
         panels_w = sum(p.width for p in self.panels if p.visible)
         # Never so small that the toolbar's buttons pile up: the window snaps back to that,
         # every time (the column alone can't tell: two heights below it give the same

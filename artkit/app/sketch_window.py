@@ -22,8 +22,8 @@ from functools import lru_cache
 
 import pygame
 
-from artkit.app.views import (CanvasView, blit_fitted, fit_rect, pointer_scale, resize_display,
-                              fullscreen_display, to_canvas)
+from artkit.app.views import (CanvasView, blit_fitted, fit_rect, fullscreen_display,
+                              pointer_scale, resize_display, to_canvas)
 from artkit.friendly import Problem
 from artkit.recording import extras
 
@@ -136,7 +136,7 @@ class SketchWindow:
         """The person resized the window to `size`."""
         size = (max(1, int(size[0])), max(1, int(size[1])))
         if self.fullscreen or size == self._set_size:
-            return   # our own set_mode announcing itself
+            return   # our own resize announcing itself
         self.user_size = size
         self._fit_window()
 
