@@ -235,9 +235,6 @@ class _Sink:
     def tell(self) -> int:
         return self._do(self._file.tell, nothing=0)
 
-    def read(self, size: int = -1) -> bytes:
-        return self._do(self._file.read, size, nothing=b"")
-
 
 class _VideoWriter(FrameWriter):
     def __init__(self, path, fps, hold_last_s=0.0):
